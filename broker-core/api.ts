@@ -1,0 +1,135 @@
+/**
+ * The public surface of the broker as the host program (our main process) sees it:
+ * options, typed events, statistics and the in-process (inline) client.
+ * Implemented by broker/broker.ts; re-exported from index.ts.
+ */
+
+import type { QoS, Will } from './codec/packets.js';
+import type { Persistence } from './persistence/persistence.js';
+
+export type DisconnectReason =
+  /** the client sent DISCONNECT [MQTT-3.14.4] */
+  | 'clean'
+  /** nothing received for 1.5 × keepalive [MQTT-3.1.2-24] */
+  | 'keepalive-timeout'
+  /** the socket errored or closed without DISCONNECT */
+  | 'connection-lost'
+  /** malformed packet or protocol rule broken */
+  | 'protocol-violation'
+  /** another connection presented the same client id [MQTT-3.1.4-2] */
+  | 'taken-over'
+  /** the broker was shut down */
+  | 'server-shutdown'
+  /** the broker refused the CONNECT (CONNACK code != 0) */
+  | 'refused'
+  /** the client exceeded a bound (packet size, queue) */
+  | 'limit-exceeded';
+
+export interface ClientInfo {
+  clientId: string;
+  /** remote address as "ip:port" ("inline" for the in-process client) */
+  address: string;
+  transport: 'tcp' | 'ws' | 'inline';
+  /** "MQTT 3.1.1" or "MQTT 3.1" */
+  protocol: string;
+  protocolLevel: number;
+  keepalive: number;
+  cleanSession: boolean;
+  username?: string;
+  will?: Will;
+  /** ms since epoch */
+  connectedAt: number;
+}
+
+export interface BrokerEvents {
+  'client.connected': (info: ClientInfo & { sessionPresent: boolean }) => void;
+  'client.disconnected': (info: ClientInfo & { reason: DisconnectReason; detail?: string; at: number }) => void;
+  /** CONNECT refused (bad protocol, bad id, auth) — the client never became connected */
+  'client.refused': (info: { address: string; clientId: string; returnCode: number; at: number }) => void;
+  'will.published': (info: { clientId: string; will: Will; reason: DisconnectReason; at: number }) => void;
+  /** every PUBLISH the broker accepted for routing (from a client, the inline client, or a will) */
+  'message.published': (msg: PublishedMessage) => void;
+  'subscription.added': (info: { clientId: string; topicFilter: string; qos: QoS }) => void;
+  'subscription.removed': (info: { clientId: string; topicFilter: string }) => void;
+  /** messages dropped because a bound was hit; never silent */
+  'message.dropped': (info: { clientId: string; topicName: string; reason: 'queue-full' | 'too-large' | 'inflight-full'; count: number }) => void;
+  /** problems found while loading persisted state (corrupt file moved aside, …) */
+  'persistence.problem': (info: { store: string; movedTo?: string; message: string }) => void;
+}
+
+export interface PublishedMessage {
+  topicName: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  /** client id of the publisher ('$inline' for the app, the owner's id for a will) */
+  publisherId: string;
+  /** true when it was the publisher's will */
+  isWill: boolean;
+  /** ms since epoch */
+  at: number;
+}
+
+export interface AuthenticateRequest {
+  clientId: string;
+  username?: string;
+  password?: Uint8Array;
+  address: string;
+}
+/** Return 0 to accept or a CONNACK code (4 bad credentials, 5 not authorized). */
+export type AuthenticateHook = (req: AuthenticateRequest) => number | Promise<number>;
+
+export interface BrokerLimits {
+  /** largest packet accepted, bytes (remaining length + header) */
+  maxPacketSize: number;
+  /** unacknowledged QoS 1/2 PUBLISHes in flight to one client */
+  maxInflight: number;
+  /** QoS 1/2 messages queued for one session beyond the inflight window */
+  maxQueued: number;
+  /** concurrent connections */
+  maxConnections: number;
+}
+
+export interface BrokerOptions {
+  persistence?: Persistence;
+  limits?: Partial<BrokerLimits>;
+  authenticate?: AuthenticateHook;
+  /** $SYS publish interval in seconds, 0 disables (default 10) */
+  sysInterval?: number;
+  /** clock, for tests */
+  now?: () => number;
+}
+
+export interface BrokerStats {
+  startedAt: number;
+  uptimeSeconds: number;
+  clientsConnected: number;
+  clientsMaximum: number;
+  clientsTotal: number;
+  messagesReceived: number;
+  messagesSent: number;
+  publishReceived: number;
+  publishSent: number;
+  publishDropped: number;
+  bytesReceived: number;
+  bytesSent: number;
+  retainedCount: number;
+  subscriptionsCount: number;
+  inflightCount: number;
+  queuedCount: number;
+}
+
+export interface InlineMessage {
+  topicName: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  publisherId: string;
+}
+
+/** Publish and subscribe from inside the process, without a socket. */
+export interface InlineClient {
+  publish(msg: { topicName: string; payload: Uint8Array | string; qos?: QoS; retain?: boolean }): Promise<void>;
+  /** returns an unsubscribe function; delivers retained matches first (retain=true) */
+  subscribe(topicFilter: string, onMessage: (msg: InlineMessage) => void, opts?: { qos?: QoS }): Promise<() => void>;
+}

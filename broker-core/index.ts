@@ -1,0 +1,4 @@
+/** broker-core public entry: everything the main process may use. */
+export type * from './codec/packets.js';
+export type * from './api.js';
+export type * from './persistence/persistence.js';
