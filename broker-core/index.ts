@@ -2,3 +2,6 @@
 export type * from './codec/packets.js';
 export type * from './api.js';
 export type * from './persistence/persistence.js';
+export { createMemoryPersistence, createMemoryStore } from './persistence/memory.js';
+export type { MemoryStore, MemoryPersistenceOptions } from './persistence/memory.js';
+export * as persistenceRecords from './persistence/records.js';

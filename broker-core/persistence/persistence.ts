@@ -13,6 +13,13 @@
  * - load() returns everything that could be read. Unreadable or corrupt stores are moved
  *   aside (never wiped) and reported in `problems`; load() itself only rejects when the
  *   storage location cannot be used at all.
+ * - Lifecycle: load() is called first; mutations before it, and anything after close(),
+ *   reject. A later load() returns the current state again (problems are reported once).
+ * - load() returns `outbound` sorted by clientId, then seq (delivery order). Outbound and
+ *   incoming QoS 2 records whose session record does not exist are stale (deleteSession
+ *   cascades; a crash can interrupt the cascade on disk): load() drops and deletes them.
+ * - A mutation promise rejects only when the write failed; the caller must then not send
+ *   the acknowledgement it was waiting for.
  */
 
 import type { QoS } from '../codec/packets.js';
