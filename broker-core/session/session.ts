@@ -1,0 +1,181 @@
+/**
+ * Session state [MQTT-3.1.2-4]: what the broker keeps for one client id — its subscriptions,
+ * the QoS 1/2 messages on their way to it (queued, then inflight, then released for QoS 2),
+ * the packet identifiers in use, and the QoS 2 packet ids it received and has not released yet.
+ *
+ * Pure state with no I/O: the broker decides when to send and what to persist. Per-connection
+ * structures are created lazily so that an idle connection costs little memory.
+ */
+
+import type { QoS } from '../codec/packets.js';
+import type { IndexSubscriber } from '../topics/topic-index.js';
+import { Fifo } from './fifo.js';
+
+export type OutboundState = 'queued' | 'inflight' | 'released';
+
+/** One QoS 1/2 message on its way to this session's client. */
+export interface OutboundMessage {
+  /** per-session delivery order; the persistence key */
+  seq: number;
+  topicName: string;
+  payload: Uint8Array;
+  qos: 1 | 2;
+  /** true only for a delivery caused by a new subscription [MQTT-3.3.1-8] */
+  retain: boolean;
+  state: OutboundState;
+  /** 0 while queued */
+  packetId: number;
+  /**
+   * The PUBLISH encoded once for this (message, qos, retain) and shared by every receiver;
+   * the packet id is stamped into a copy when sent. Undefined after a reload (encoded lazily).
+   */
+  template: Buffer | undefined;
+}
+
+/** The part of a connection a session refers to; kept minimal to avoid a dependency cycle. */
+export interface SessionOwner {
+  readonly clientId: string;
+}
+
+export class Session implements IndexSubscriber {
+  readonly kind = 'session' as const;
+  matchGen = 0;
+  matchQos: QoS = 0;
+
+  /** topic filter → granted QoS (created on first subscribe) */
+  subscriptions: Map<string, QoS> | undefined = undefined;
+  /** the connection currently attached, if the client is online */
+  owner: SessionOwner | undefined = undefined;
+  /** [MQTT-4.3.3] inbound QoS 2 packet ids: PUBREC sent, PUBREL not yet received */
+  incomingQos2: Set<number> | undefined = undefined;
+  /** messages dropped because the queue bound was hit */
+  dropped = 0;
+
+  private inflightMap: Map<number, OutboundMessage> | undefined = undefined;
+  private queue: Fifo<OutboundMessage> | undefined = undefined;
+  private nextPacketId = 1;
+  private nextSeq = 1;
+
+  constructor(
+    readonly clientId: string,
+    public cleanSession: boolean,
+    readonly createdAt: number,
+    public lastSeen: number,
+  ) {}
+
+  get inflightCount(): number {
+    return this.inflightMap?.size ?? 0;
+  }
+
+  get queuedCount(): number {
+    return this.queue?.length ?? 0;
+  }
+
+  get subscriptionCount(): number {
+    return this.subscriptions?.size ?? 0;
+  }
+
+  /** Next sequence number for a new outbound message (monotonic per session). */
+  takeSeq(): number {
+    return this.nextSeq++;
+  }
+
+  /** After a reload: continue numbering after the highest persisted sequence number. */
+  observeSeq(seq: number): void {
+    if (seq >= this.nextSeq) this.nextSeq = seq + 1;
+  }
+
+  /**
+   * [MQTT-2.3.1-2] a fresh packet identifier not used by any unacknowledged message.
+   * Callers keep the window below 65535, so a free identifier always exists.
+   */
+  allocatePacketId(): number {
+    const inUse = this.inflightMap;
+    for (;;) {
+      const id = this.nextPacketId;
+      this.nextPacketId = id === 0xffff ? 1 : id + 1;
+      if (inUse === undefined || !inUse.has(id)) return id;
+    }
+  }
+
+  /** Appends to the queue unless it already holds `maxQueued` messages (then counts a drop). */
+  enqueue(msg: OutboundMessage, maxQueued: number): boolean {
+    this.queue ??= new Fifo();
+    if (this.queue.length >= maxQueued) {
+      this.dropped++;
+      return false;
+    }
+    msg.state = 'queued';
+    msg.packetId = 0;
+    this.queue.push(msg);
+    return true;
+  }
+
+  /** Whether a message may go straight into the inflight window (nothing queued ahead of it). */
+  canSendNow(maxInflight: number): boolean {
+    return this.queuedCount === 0 && this.inflightCount < maxInflight;
+  }
+
+  /** Puts a message into the inflight window with a fresh packet id. */
+  startInflight(msg: OutboundMessage): void {
+    msg.packetId = this.allocatePacketId();
+    msg.state = 'inflight';
+    this.inflightMap ??= new Map();
+    this.inflightMap.set(msg.packetId, msg);
+  }
+
+  /** Moves the head of the queue into the inflight window if there is room. */
+  dequeueForSend(maxInflight: number): OutboundMessage | undefined {
+    if (this.queue === undefined || this.inflightCount >= maxInflight) return undefined;
+    const msg = this.queue.shift();
+    if (msg !== undefined) this.startInflight(msg);
+    return msg;
+  }
+
+  /** Restores a persisted inflight/released message under its original packet id [MQTT-4.4.0-1]. */
+  restoreInflight(msg: OutboundMessage): void {
+    this.inflightMap ??= new Map();
+    this.inflightMap.set(msg.packetId, msg);
+  }
+
+  getInflight(packetId: number): OutboundMessage | undefined {
+    return this.inflightMap?.get(packetId);
+  }
+
+  /** Frees the packet id of a completed message (PUBACK, or PUBCOMP for QoS 2). */
+  complete(packetId: number): OutboundMessage | undefined {
+    const msg = this.inflightMap?.get(packetId);
+    if (msg !== undefined) this.inflightMap?.delete(packetId);
+    return msg;
+  }
+
+  /** Inflight and released messages in the order they were first sent [MQTT-4.6.0-1]. */
+  inflight(): IterableIterator<OutboundMessage> {
+    return (this.inflightMap ?? EMPTY_MAP).values();
+  }
+
+  queued(): Iterable<OutboundMessage> {
+    return this.queue ?? EMPTY_LIST;
+  }
+
+  addSubscription(topicFilter: string, qos: QoS): boolean {
+    this.subscriptions ??= new Map();
+    const isNew = !this.subscriptions.has(topicFilter);
+    this.subscriptions.set(topicFilter, qos);
+    return isNew;
+  }
+
+  removeSubscription(topicFilter: string): boolean {
+    return this.subscriptions?.delete(topicFilter) ?? false;
+  }
+
+  /** Drops every message and inbound QoS 2 id (a clean session ends). */
+  clearMessages(): void {
+    this.inflightMap = undefined;
+    this.queue = undefined;
+    this.incomingQos2 = undefined;
+  }
+}
+
+const EMPTY_MAP = new Map<number, OutboundMessage>();
+const EMPTY_LIST: readonly OutboundMessage[] = [];
