@@ -89,7 +89,7 @@ function readWill(r: Reader, qos: QoS, retain: boolean): Will | undefined {
   if (topicName === undefined) return undefined;
   const problem = validateTopicName(topicName);
   if (problem !== undefined) {
-    r.fail(protocolError(`will topic: ${problem}`));
+    r.fail(protocolError(`will topic: ${problem}`, /\[(MQTT-[^\]]+)\]/.exec(problem)?.[1]));
     return undefined;
   }
   const payload = r.binary('the will message');
