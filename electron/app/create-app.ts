@@ -1,0 +1,109 @@
+/**
+ * The composition root: builds the broker and the main-process services and wires them to
+ * the contract. The Electron shell and the headless host both call this and differ only in
+ * the transport they put in front of `handlers` and `events`.
+ */
+
+import { mkdir } from 'node:fs/promises';
+import type { BrokerStatusDto, Handlers, ListenerDto } from '../contract/index.js';
+import { loadCreateBroker, type BrokerPort, type CreateBroker } from './broker-port.js';
+import { ContractEmitter } from './events.js';
+import { createHandlers } from './handlers/index.js';
+import { startStatsMonitor } from './stats-monitor.js';
+
+export interface AppNotification {
+  title: string;
+  body: string;
+}
+/** Shows a desktop notification (Electron) or logs it (headless). Used by the alert features. */
+export type Notify = (notification: AppNotification) => void;
+
+export interface FleetwatchAppOptions {
+  /** where persistence and settings live; created if missing */
+  dataDir: string;
+  /** MQTT listener address; devices must reach it, so all interfaces by default */
+  mqttHost?: string;
+  /** MQTT TCP port; 0 picks a free one */
+  mqttPort: number;
+  /** MQTT over WebSocket port; no WebSocket listener when absent */
+  wsPort?: number;
+  notify: Notify;
+  log?: (line: string) => void;
+  /** the broker factory; broker-core's createBroker when absent */
+  createBroker?: CreateBroker;
+  statsIntervalMs?: number;
+}
+
+export interface FleetwatchApp {
+  handlers: Handlers;
+  events: ContractEmitter;
+  /** null only when the broker could not be created at all (status says why) */
+  broker: BrokerPort | null;
+  status(): BrokerStatusDto;
+  notify: Notify;
+  /** stops services and the broker; idempotent */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MQTT_HOST = '0.0.0.0';
+
+function describeListenError(err: unknown, host: string, port: number): string {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  if (code === 'EADDRINUSE') return `MQTT port ${port} is already in use on ${host} (is another broker running?)`;
+  if (code === 'EACCES') return `not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`;
+  if (code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export async function createFleetwatchApp(options: FleetwatchAppOptions): Promise<FleetwatchApp> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const mqttHost = options.mqttHost ?? DEFAULT_MQTT_HOST;
+  await mkdir(options.dataDir, { recursive: true });
+
+  const events = new ContractEmitter(log);
+  let status: BrokerStatusDto = { state: 'starting', listeners: [], startedAt: null, error: null, dataDir: options.dataDir };
+  const setStatus = (patch: Partial<BrokerStatusDto>): void => {
+    status = { ...status, ...patch };
+    events.emit('broker.status', status);
+  };
+
+  let broker: BrokerPort | null = null;
+  let monitor: { stop(): void } | null = null;
+  try {
+    const factory = options.createBroker ?? (await loadCreateBroker());
+    broker = factory({});
+    const bound = await broker.listen({
+      tcp: { host: mqttHost, port: options.mqttPort },
+      ...(options.wsPort === undefined ? {} : { ws: { host: mqttHost, port: options.wsPort } }),
+    });
+    const listeners: ListenerDto[] = [{ transport: 'tcp', host: bound.tcp.host, port: bound.tcp.port }];
+    if (bound.ws) listeners.push({ transport: 'ws', host: bound.ws.host, port: bound.ws.port });
+    monitor = startStatsMonitor(broker, events, { intervalMs: options.statsIntervalMs ?? 1000 });
+    setStatus({ state: 'running', listeners, startedAt: Date.now() });
+    for (const l of listeners) log(`fleetwatch: mqtt listening on ${l.transport} ${l.host}:${l.port}`);
+  } catch (err) {
+    // The app still starts: the UI shows why the broker is down instead of the app refusing to open.
+    const message = describeListenError(err, mqttHost, options.mqttPort);
+    log(`fleetwatch: broker failed to start: ${message}`);
+    await broker?.close().catch(() => undefined);
+    setStatus({ state: 'failed', error: message });
+  }
+
+  const handlers = createHandlers({ broker, status: () => status });
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      monitor?.stop();
+      if (status.state === 'running') setStatus({ state: 'stopping' });
+      try {
+        await broker?.close();
+      } finally {
+        if (status.state !== 'failed') setStatus({ state: 'stopped', listeners: [] });
+      }
+    })();
+    return closing;
+  };
+
+  return { handlers, events, broker, status: () => status, notify: options.notify, close };
+}

@@ -1,0 +1,15 @@
+/**
+ * All handlers, composed from one function per contract area. `Handlers` makes a missing
+ * method a compile error. Adding an area: one import, one dependency, one spread.
+ */
+
+import type { Handlers } from '../../contract/index.js';
+import { brokerHandlers, type BrokerHandlerDeps } from './broker.js';
+
+export type HandlerDeps = BrokerHandlerDeps;
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  return {
+    ...brokerHandlers(deps),
+  };
+}
