@@ -24,7 +24,7 @@ function parseWithMqttPacket(bytes: Buffer, protocolVersion: number): Packet[] {
   const parser = mqttPacket.parser({ protocolVersion });
   const packets: Packet[] = [];
   const errors: Error[] = [];
-  parser.on('packet', (p: Record<string, unknown>) => packets.push(fromMqttPacket(p)));
+  parser.on('packet', (p) => packets.push(fromMqttPacket(p)));
   parser.on('error', (e: Error) => errors.push(e));
   parser.parse(bytes);
   if (errors.length > 0) throw errors[0];

@@ -147,11 +147,16 @@ describe('errors in a stream', () => {
   });
 });
 
+function publishPayload(p: Packet | undefined): Buffer {
+  if (p?.type !== 'publish') throw new Error(`expected a PUBLISH, got ${p?.type}`);
+  return p.payload as Buffer;
+}
+
 describe('payload views', () => {
   it('returns the PUBLISH payload as a view of the pushed chunk, not a copy', () => {
     const bytes = Buffer.from(entry('publish-qos0').bytes);
     const run = decodeWhole(bytes, CATALOGUE_MAX_PACKET_SIZE);
-    const payload = (run.packets[0] as { payload: Buffer }).payload;
+    const payload = publishPayload(run.packets[0]);
     expect(payload.buffer).toBe(bytes.buffer);
     bytes[bytes.length - 1] = 0x21; // the aliasing contract: mutating the chunk shows through
     expect(payload.toString()).toBe('h!');
@@ -160,7 +165,7 @@ describe('payload views', () => {
   it('gives a packet reassembled from several chunks its own buffer', () => {
     const bytes = Buffer.from(entry('publish-qos0').bytes);
     const run = decodeInChunks(bytes, [4], CATALOGUE_MAX_PACKET_SIZE);
-    const payload = (run.packets[0] as { payload: Buffer }).payload;
+    const payload = publishPayload(run.packets[0]);
     bytes.fill(0);
     expect(payload.toString()).toBe('hi');
   });
