@@ -1,0 +1,407 @@
+/**
+ * The presence engine: turns what the broker sees (sessions, disconnect reasons, published
+ * messages) into devices with a status, a reason and flags. It owns all presence state; it is
+ * driven by calls (from the broker adapter in service.ts) and by `tick(now)` for the time-based
+ * changes (overdue, end of flapping, silence). Time always comes from the caller's clock, so
+ * tests drive it with a manual clock.
+ */
+import type { ClientInfo, DisconnectReason, PublishedMessage, Will } from '../../../broker-core/index.js';
+import type { ConventionId, DeviceFlagDto, DeviceFlagKind, PresenceSettingsDto, SessionDto, TelemetryMetric, WillDto } from '../../contract/fleet.js';
+import { Conventions, homieVersion, type AvailabilitySignal } from './conventions/index.js';
+import { parseTelemetry, type TelemetryReading } from './telemetry/index.js';
+import { MAX_AVAILABILITY_PAYLOAD, MAX_TELEMETRY_PAYLOAD, decodeBounded, preview } from './payload.js';
+import { Series, noteTopic, seen, type AvailabilityFact, type DeviceRecord, type StatusRecord } from './device.js';
+import { DEFAULT_MAX_DEVICES, Registry } from './registry.js';
+import { deriveBase, endReason, expectedWake, reconciliationFlags } from './status.js';
+import { DEFAULT_FLAP, type FlapSettings } from './flapping.js';
+import type { PresenceEvent, PresenceListener } from './events.js';
+import { defaultPresenceSettings, groupOf } from './settings.js';
+
+/** The app's own in-process client is not a device. */
+export const APP_CLIENT_ID = '$inline';
+
+export interface EngineOptions {
+  maxDevices?: number;
+}
+
+function willDto(will: Will): WillDto {
+  return { topicName: will.topicName, payload: preview(will.payload), payloadBytes: will.payload.byteLength, qos: will.qos, retain: will.retain };
+}
+
+function isOnOff(s: StatusRecord): boolean {
+  return s.status === 'online' || s.status === 'offline';
+}
+
+/** Reasons that are not the device's doing: take-overs are reported as duplicate ids, broker restarts hit everyone. */
+const NOT_FLAPPING: ReadonlySet<string> = new Set(['taken-over', 'broker-restarted']);
+
+/** Online↔offline changes count towards flapping. */
+function countsAsFlap(a: StatusRecord, b: StatusRecord): boolean {
+  return isOnOff(a) && isOnOff(b) && a.status !== b.status && !NOT_FLAPPING.has(a.reason) && !NOT_FLAPPING.has(b.reason);
+}
+
+function formatWindow(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}
+
+const METRICS: TelemetryMetric[] = ['rssiDbm', 'signalPercent', 'freeHeapBytes', 'uptimeSec'];
+
+export class PresenceEngine {
+  readonly conventions = new Conventions();
+  readonly registry: Registry;
+  private settings: PresenceSettingsDto = defaultPresenceSettings();
+  private readonly listeners = new Set<PresenceListener>();
+  private readonly dirty = new Set<string>();
+  private readonly removed = new Set<string>();
+  private now = 0;
+
+  constructor(options: EngineOptions = {}) {
+    this.registry = new Registry(options.maxDevices ?? DEFAULT_MAX_DEVICES, () => this.flapSettings(), (d) => this.forget(d, true));
+  }
+
+  on(listener: PresenceListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /* ───────────── broker facts ───────────── */
+
+  clientConnected(info: ClientInfo, now: number): void {
+    this.now = now;
+    if (info.transport === 'inline' || info.clientId === APP_CLIENT_ID) return;
+    const d = this.registry.create(info.clientId, info.clientId, now);
+    d.clientId = info.clientId;
+    // Some brokers report the new session before the old one's end: that old one was taken over.
+    if (d.session) this.endSession(d, 'taken-over', null, now);
+    if (d.sessions.length > 0 || d.lastEnded) d.reconnectCount += 1;
+    const session: SessionDto = {
+      address: info.address,
+      transport: info.transport,
+      protocol: info.protocol,
+      keepalive: info.keepalive,
+      cleanSession: info.cleanSession,
+      will: info.will ? willDto(info.will) : null,
+      connectedAt: now,
+      endedAt: null,
+      endReason: null,
+      endDetail: null,
+    };
+    d.session = session;
+    d.sessions.push(session);
+    d.restarted = false;
+    d.announcedSleep = null;
+    seen(d, now);
+    d.learner.connected(now);
+    d.takeovers.connected(info.address);
+    d.silence.restart();
+    if (info.will) this.adoptWill(d, info.will, now);
+    this.reevaluate(d, now);
+  }
+
+  clientDisconnected(info: ClientInfo & { reason: DisconnectReason; detail?: string }, now: number): void {
+    this.now = now;
+    const d = this.registry.get(info.clientId);
+    // A session we already ended (taken over) or never saw: nothing to do.
+    if (!d?.session || d.session.address !== info.address) return;
+    this.endSession(d, endReason(info.reason), info.detail ?? null, now);
+    this.reevaluate(d, now);
+  }
+
+  /** Every message the broker routed; `beforeStart` for retained messages found when attaching. */
+  message(msg: PublishedMessage, now: number, beforeStart = false): void {
+    this.now = now;
+    if (msg.topicName.startsWith('$')) return;
+    const publisher = beforeStart || msg.publisherId === APP_CLIENT_ID ? undefined : this.registry.get(msg.publisherId);
+    if (publisher && !msg.isWill) {
+      seen(publisher, now);
+      noteTopic(publisher, { topicName: msg.topicName, count: 0, lastAt: now, lastPayload: preview(msg.payload), retain: msg.retain });
+      this.dirty.add(publisher.id);
+    }
+    const text = decodeBounded(msg.payload, MAX_TELEMETRY_PAYLOAD);
+    if (text === undefined) return;
+    if (msg.topicName.endsWith('/config')) this.conventions.discovery.learn({ topicName: msg.topicName, payload: text });
+    const version = homieVersion(msg.topicName, text);
+    if (version) {
+      const d = this.registry.byAvailabilityTopic(version.stateTopic) ?? publisher;
+      if (d && d.convention?.startsWith('homie')) {
+        d.convention = version.convention;
+        this.dirty.add(d.id);
+      }
+      return;
+    }
+    const signal = msg.payload.byteLength <= MAX_AVAILABILITY_PAYLOAD ? this.conventions.match({ topicName: msg.topicName, payload: text }) : undefined;
+    if (signal) {
+      this.availability(signal, msg, publisher, now, beforeStart);
+      return;
+    }
+    const reading = parseTelemetry(msg.topicName, text);
+    if (reading) this.telemetry(reading, msg, publisher, now);
+  }
+
+  /** Time-based changes: overdue wakes, flapping and fights that settled, silent telemetry. */
+  tick(now: number): void {
+    this.now = now;
+    for (const d of this.registry.devices.values()) {
+      const due = this.nextDeadline(d);
+      if (due === null || due > now) continue;
+      if (d.takeovers.settle(now)) this.clearFlag(d, 'duplicate-client-id', now);
+      d.flap.settle(now);
+      if (d.session && d.silence.isSilent(now) && !d.flags.has('silent-telemetry')) {
+        this.raiseFlag(d, {
+          kind: 'silent-telemetry',
+          topicName: d.silence.lastTopic ?? '',
+          lastAt: d.silence.lastAt ?? now,
+          expectedWithinMs: d.silence.toleranceMs() ?? 0,
+          since: now,
+        }, now);
+      }
+      this.reevaluate(d, now);
+    }
+  }
+
+  /** The earliest time `tick` has something to do for this device. */
+  nextDeadline(d: DeviceRecord): number | null {
+    const candidates: Array<number | null> = [d.flap.nextDeadline(), d.takeovers.nextDeadline()];
+    if (d.session && !d.flags.has('silent-telemetry')) candidates.push(d.silence.nextDeadline());
+    if (d.base.status === 'sleeping') {
+      const wake = expectedWake(d);
+      candidates.push(wake ? wake.deadline + 1 : null);
+    }
+    let min: number | null = null;
+    for (const c of candidates) if (c !== null && (min === null || c < min)) min = c;
+    return min;
+  }
+
+  /* ───────────── settings ───────────── */
+
+  applySettings(settings: PresenceSettingsDto, now: number): void {
+    this.now = now;
+    this.settings = settings;
+    this.conventions.userRules.set(settings.userRules);
+    for (const [id, s] of Object.entries(settings.devices)) {
+      if (s.expected && !this.registry.get(id)) this.registry.create(id, id, now).expected = true;
+    }
+    for (const d of this.registry.devices.values()) {
+      d.flap.configure(this.flapSettings());
+      this.reevaluate(d, now);
+    }
+  }
+
+  getSettings(): PresenceSettingsDto {
+    return this.settings;
+  }
+
+  flapSettings(): FlapSettings {
+    const { flapTransitions, flapWindowSec } = this.settings;
+    return flapTransitions > 1 && flapWindowSec > 0 ? { transitions: flapTransitions, windowMs: flapWindowSec * 1000 } : DEFAULT_FLAP;
+  }
+
+  /* ───────────── for the UI batcher ───────────── */
+
+  /** Devices changed and removed since the last call. */
+  drain(): { changed: DeviceRecord[]; removed: string[] } {
+    const changed: DeviceRecord[] = [];
+    for (const id of this.dirty) {
+      const d = this.registry.get(id);
+      if (d) changed.push(d);
+    }
+    const removed = [...this.removed];
+    this.dirty.clear();
+    this.removed.clear();
+    return { changed, removed };
+  }
+
+  /* ───────────── internals ───────────── */
+
+  private emit(event: PresenceEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private endSession(d: DeviceRecord, reason: SessionDto['endReason'] & string, detail: string | null, now: number): void {
+    const s = d.session;
+    if (!s) return;
+    s.endedAt = now;
+    s.endReason = reason;
+    s.endDetail = detail;
+    d.lastEnded = s;
+    d.session = null;
+    seen(d, now);
+    if (d.flags.has('silent-telemetry')) this.clearFlag(d, 'silent-telemetry', now);
+    if (reason !== 'taken-over') {
+      d.learner.ended(now);
+      return;
+    }
+    d.learner.reset();
+    const starts = d.takeovers.takenOver(now);
+    const since = d.takeovers.fightingSince;
+    if (since === null) return;
+    const flag: DeviceFlagDto = { kind: 'duplicate-client-id', addresses: d.takeovers.culprits(), takeovers: d.takeovers.count(), since };
+    if (starts) this.raiseFlag(d, flag, now);
+    else d.flags.set('duplicate-client-id', flag);
+  }
+
+  private adoptWill(d: DeviceRecord, will: Will, now: number): void {
+    const payload = decodeBounded(will.payload, MAX_AVAILABILITY_PAYLOAD) ?? '';
+    if (d.clientId !== null) this.conventions.wills.register(will.topicName, d.clientId, payload);
+    const owner = this.registry.byAvailabilityTopic(will.topicName);
+    if (owner && owner !== d && owner.clientId === null) this.absorb(d, owner, now);
+    this.registry.link(d, will.topicName);
+    const signal = this.conventions.match({ topicName: will.topicName, payload });
+    if (signal) this.adoptIdentity(d, signal.convention, signal.name);
+  }
+
+  /** Learn a device's firmware and name; a firmware convention outranks a bare will. */
+  private adoptIdentity(d: DeviceRecord, convention: ConventionId, name: string): void {
+    const firmware = convention !== 'will';
+    const homieRefinement = d.convention?.startsWith('homie') && convention.startsWith('homie');
+    if (d.convention === null || (d.convention === 'will' && firmware)) {
+      d.convention = convention;
+      if (firmware) d.name = name;
+    } else if (!homieRefinement && d.convention !== convention) {
+      return;
+    }
+    if (firmware) this.registry.name(d, convention, name);
+  }
+
+  /** A device known only by its topics turns out to be `into`'s: keep one record. */
+  private absorb(into: DeviceRecord, from: DeviceRecord, now: number): void {
+    for (const topic of from.availabilityTopics) this.registry.link(into, topic);
+    if (into.convention === null && from.convention !== null) {
+      into.convention = from.convention;
+      into.name = from.name;
+    }
+    if (from.convention) this.registry.name(into, from.convention, from.name);
+    const target: Record<string, unknown> = into.telemetry as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(from.telemetry)) if (target[key] === null && value !== null) target[key] = value;
+    if (!into.availability || (from.availability && from.availability.at > into.availability.at)) into.availability = from.availability;
+    if (from.firstSeen !== null && (into.firstSeen === null || from.firstSeen < into.firstSeen)) into.firstSeen = from.firstSeen;
+    this.forget(from, false);
+    this.emit({ type: 'merged', from: from.id, into: into.id, at: now });
+  }
+
+  private forget(d: DeviceRecord, shed: boolean): void {
+    if (!shed) this.registry.remove(d);
+    for (const topic of d.availabilityTopics) if (d.clientId !== null) this.conventions.wills.unregister(topic, d.clientId);
+    this.dirty.delete(d.id);
+    this.removed.add(d.id);
+    if (shed) this.emit({ type: 'removed', deviceId: d.id, shed: true, at: this.now });
+  }
+
+  private availability(signal: AvailabilitySignal, msg: PublishedMessage, publisher: DeviceRecord | undefined, now: number, beforeStart: boolean): void {
+    const topic = signal.availabilityTopic;
+    // The publisher speaks for itself unless its own will points elsewhere (then it is a bridge).
+    const ownWill = publisher?.session?.will ?? publisher?.lastEnded?.will ?? null;
+    const selfClaim = publisher !== undefined && signal.selfReported && (msg.isWill || ownWill === null || ownWill.topicName === topic);
+    let d = this.registry.byAvailabilityTopic(topic);
+    if (d && publisher && d !== publisher && d.clientId === null && selfClaim) {
+      this.absorb(publisher, d, now);
+      d = publisher;
+    }
+    if (!d) {
+      d = selfClaim && publisher ? publisher : (this.registry.byConventionName(signal.convention, signal.name) ?? this.registry.create(`${signal.convention}:${signal.name}`, signal.name, now));
+      this.registry.link(d, topic);
+    }
+    if (selfClaim || d.clientId === null) this.adoptIdentity(d, signal.convention, signal.name);
+    const wakeAt = !beforeStart && signal.wakeInMs !== undefined ? now + signal.wakeInMs : null;
+    const fact: AvailabilityFact = {
+      topicName: msg.topicName,
+      availability: signal.availability,
+      word: signal.word ?? null,
+      payload: preview(msg.payload),
+      publisherId: msg.publisherId,
+      isWill: msg.isWill,
+      retained: msg.retain,
+      at: now,
+      fromSelf: publisher === d && !msg.isWill,
+      selfReportedConvention: signal.selfReported,
+      beforeStart,
+      wakeAt,
+    };
+    d.availability = fact;
+    if (signal.availability === 'sleeping' && publisher === d) d.announcedSleep = { at: now, wakeAt, word: fact.word };
+    if (beforeStart && !d.session && d.clientId === null) d.restarted = true;
+    if (!beforeStart && !signal.selfReported && signal.availability === 'online') seen(d, now);
+    this.reevaluate(d, now);
+  }
+
+  private telemetry(reading: TelemetryReading, msg: PublishedMessage, publisher: DeviceRecord | undefined, now: number): void {
+    const d = publisher && !msg.isWill ? publisher : this.registry.byConventionName(reading.convention, reading.name);
+    if (!d) return;
+    if (d === publisher) this.adoptIdentity(d, reading.convention, reading.name);
+    const patch = reading.patch;
+    let changed = false;
+    for (const [key, value] of Object.entries(patch) as Array<[keyof typeof patch, string | number | undefined]>) {
+      if (value === undefined) continue;
+      (d.telemetry as unknown as Record<string, unknown>)[key] = value;
+      changed = true;
+      if (typeof value === 'number' && (METRICS as string[]).includes(key)) {
+        const metric = key as TelemetryMetric;
+        (d.series[metric] ??= new Series()).push(now, value);
+      }
+    }
+    if (changed) d.telemetry.at = now;
+    if (reading.periodSec !== undefined) d.silence.declaredMs = reading.periodSec * 1000;
+    if (reading.periodic) {
+      d.silence.report(msg.topicName, now);
+      if (d.flags.has('silent-telemetry')) this.clearFlag(d, 'silent-telemetry', now);
+    }
+    this.dirty.add(d.id);
+  }
+
+  private configure(d: DeviceRecord): void {
+    const own = this.settings.devices[d.id] ?? (d.clientId === null ? undefined : this.settings.devices[d.clientId]) ?? this.settings.devices[d.name];
+    d.declaredIntervalMs = own?.expectedIntervalSec !== undefined && own.expectedIntervalSec > 0 ? own.expectedIntervalSec * 1000 : null;
+    d.expected = d.expected || own?.expected === true;
+    d.group = groupOf(this.settings, d.id, d.name, own?.group);
+  }
+
+  private reevaluate(d: DeviceRecord, now: number): void {
+    this.configure(d);
+    const base = deriveBase(d, now);
+    if (base.status !== d.base.status || base.reason !== d.base.reason) {
+      if (countsAsFlap(d.base, base)) d.flap.record(now);
+    }
+    d.base = base;
+    let status = base;
+    if (d.flap.flappingSince !== null) {
+      const n = d.flap.count(now);
+      status = {
+        status: 'flapping',
+        reason: 'transitions',
+        detail: `${n} changes in ${formatWindow(d.flap.windowMs)}, now ${base.status}`,
+        since: d.flap.flappingSince,
+      };
+    }
+    const previous = d.status;
+    d.status = status;
+    if (previous.status !== status.status || previous.reason !== status.reason) {
+      this.emit({ type: 'status', deviceId: d.id, name: d.name, previous, current: status, at: now });
+    }
+    this.syncReconciliation(d, now);
+    this.dirty.add(d.id);
+  }
+
+  private syncReconciliation(d: DeviceRecord, now: number): void {
+    const current = reconciliationFlags(d);
+    for (const kind of ['online-without-session', 'availability-contradicts-session'] as const) {
+      const flag = current.find((f) => f.kind === kind);
+      if (flag && !d.flags.has(kind)) this.raiseFlag(d, flag, now);
+      else if (flag) d.flags.set(kind, flag);
+      else if (d.flags.has(kind)) this.clearFlag(d, kind, now);
+    }
+  }
+
+  private raiseFlag(d: DeviceRecord, flag: DeviceFlagDto, now: number): void {
+    d.flags.set(flag.kind, flag);
+    this.dirty.add(d.id);
+    this.emit({ type: 'flag', deviceId: d.id, name: d.name, flag, raised: true, at: now });
+  }
+
+  private clearFlag(d: DeviceRecord, kind: DeviceFlagKind, now: number): void {
+    const flag = d.flags.get(kind);
+    if (!flag) return;
+    d.flags.delete(kind);
+    this.dirty.add(d.id);
+    this.emit({ type: 'flag', deviceId: d.id, name: d.name, flag, raised: false, at: now });
+  }
+}

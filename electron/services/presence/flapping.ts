@@ -1,0 +1,76 @@
+/**
+ * Flapping: many online/offline changes inside a window become ONE "flapping" state (and one
+ * alert) instead of a storm. A device stops flapping after a whole window without a change.
+ * Sleeping, overdue and take-over changes are not counted: they are expected or reported otherwise.
+ */
+import { Ring } from './ring.js';
+
+export interface FlapSettings {
+  /** changes within the window that make a device flapping (default 6 = three drops) */
+  transitions: number;
+  windowMs: number;
+}
+
+export const DEFAULT_FLAP: FlapSettings = { transitions: 6, windowMs: 120_000 };
+
+export class FlapDetector {
+  private changes: Ring<number>;
+  /** since when the device is flapping, or null */
+  flappingSince: number | null = null;
+
+  constructor(private settings: FlapSettings = DEFAULT_FLAP) {
+    this.changes = new Ring(Math.max(2, settings.transitions));
+  }
+
+  configure(settings: FlapSettings): void {
+    if (settings.transitions === this.settings.transitions && settings.windowMs === this.settings.windowMs) return;
+    this.settings = settings;
+    const kept = this.changes.toArray();
+    this.changes = new Ring(Math.max(2, settings.transitions));
+    for (const at of kept) this.changes.push(at);
+  }
+
+  /** Record one online↔offline change; returns true when this change starts a flapping episode. */
+  record(at: number): boolean {
+    this.changes.push(at);
+    this.expire(at);
+    if (this.flappingSince === null && this.changes.length >= this.settings.transitions) {
+      this.flappingSince = at;
+      return true;
+    }
+    return false;
+  }
+
+  /** Changes still inside the window. */
+  count(now: number): number {
+    this.expire(now);
+    return this.changes.length;
+  }
+
+  /** Returns true when a flapping episode ends at `now` (a whole window without a change). */
+  settle(now: number): boolean {
+    if (this.flappingSince === null) return false;
+    const last = this.changes.last();
+    if (last === undefined || now - last >= this.settings.windowMs) {
+      this.flappingSince = null;
+      this.expire(now);
+      return true;
+    }
+    return false;
+  }
+
+  /** When `settle` could next succeed, for the scheduler. */
+  nextDeadline(): number | null {
+    if (this.flappingSince === null) return null;
+    const last = this.changes.last();
+    return last === undefined ? null : last + this.settings.windowMs;
+  }
+
+  get windowMs(): number {
+    return this.settings.windowMs;
+  }
+
+  private expire(now: number): void {
+    this.changes.dropWhile((at) => now - at > this.settings.windowMs);
+  }
+}

@@ -1,0 +1,17 @@
+/** Health telemetry parsers; the first that recognises a topic wins. */
+import type { TelemetryReading } from './types.js';
+import { tasmotaTelemetry } from './tasmota.js';
+import { esphomeTelemetry } from './esphome.js';
+import { homieTelemetry } from './homie.js';
+
+export type { TelemetryPatch, TelemetryReading } from './types.js';
+
+const parsers = [tasmotaTelemetry, homieTelemetry, esphomeTelemetry];
+
+export function parseTelemetry(topicName: string, payload: string): TelemetryReading | undefined {
+  for (const parser of parsers) {
+    const reading = parser.parse(topicName, payload);
+    if (reading) return reading;
+  }
+  return undefined;
+}
