@@ -5,7 +5,7 @@
  */
 
 import type { QoS, Will } from './codec/packets.js';
-import type { Persistence } from './persistence/persistence.js';
+import type { Persistence, RetainedRecord } from './persistence/persistence.js';
 
 export type DisconnectReason =
   /** the client sent DISCONNECT [MQTT-3.14.4] */
@@ -23,7 +23,9 @@ export type DisconnectReason =
   /** the broker refused the CONNECT (CONNACK code != 0) */
   | 'refused'
   /** the client exceeded a bound (packet size, queue) */
-  | 'limit-exceeded';
+  | 'limit-exceeded'
+  /** the broker could not serve the connection (a persistence write failed, an internal error) */
+  | 'server-error';
 
 export interface ClientInfo {
   clientId: string;
@@ -88,6 +90,8 @@ export interface BrokerLimits {
   maxQueued: number;
   /** concurrent connections */
   maxConnections: number;
+  /** bytes waiting on one client's socket beyond which QoS 0 messages to it are dropped (counted) */
+  maxOutgoingBytes: number;
 }
 
 export interface BrokerOptions {
@@ -117,6 +121,8 @@ export interface BrokerStats {
   subscriptionsCount: number;
   inflightCount: number;
   queuedCount: number;
+  /** sockets closed at once because maxConnections was reached */
+  connectionsRefused: number;
 }
 
 export interface InlineMessage {
@@ -132,4 +138,41 @@ export interface InlineClient {
   publish(msg: { topicName: string; payload: Uint8Array | string; qos?: QoS; retain?: boolean }): Promise<void>;
   /** returns an unsubscribe function; delivers retained matches first (retain=true) */
   subscribe(topicFilter: string, onMessage: (msg: InlineMessage) => void, opts?: { qos?: QoS }): Promise<() => void>;
+}
+
+export interface ListenOptions {
+  /** MQTT over TCP (default port 1883); port 0 picks a free port */
+  tcp?: { host?: string; port: number };
+  /** MQTT over WebSocket at path /mqtt, subprotocol "mqtt"; port 0 picks a free port */
+  ws?: { host?: string; port: number };
+}
+
+/** The addresses actually bound. */
+export interface ListenResult {
+  tcp?: { host: string; port: number };
+  ws?: { host: string; port: number };
+}
+
+/** A retained message as the management UI sees it (same shape as the persisted record). */
+export type RetainedMessageInfo = RetainedRecord;
+
+export interface Broker {
+  /** Loads persisted state (once) and starts the listeners asked for. Can be called again to add listeners. */
+  listen(opts: ListenOptions): Promise<ListenResult>;
+  /** Loads persisted state and starts timers; listen() calls it if needed. */
+  start(): Promise<void>;
+  /**
+   * Stops the listeners, disconnects every client (reason 'server-shutdown'; their wills ARE
+   * published, see ARCHITECTURE.md), writes the counters and flushes and closes the persistence.
+   */
+  close(): Promise<void>;
+  stats(): BrokerStats;
+  clients(): ClientInfo[];
+  retainedCount(): number;
+  on<E extends keyof BrokerEvents>(event: E, listener: BrokerEvents[E]): () => void;
+  readonly inline: InlineClient;
+  /** retained messages (all, or those matching a topic filter), with publisher and store time */
+  retained(filter?: string): RetainedMessageInfo[];
+  /** deletes one retained message (no delivery to subscribers) */
+  clearRetained(topicName: string): Promise<void>;
 }

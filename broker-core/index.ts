@@ -5,3 +5,5 @@ export type * from './persistence/persistence.js';
 export { createMemoryPersistence, createMemoryStore } from './persistence/memory.js';
 export type { MemoryStore, MemoryPersistenceOptions } from './persistence/memory.js';
 export * as persistenceRecords from './persistence/records.js';
+export { createBroker, BROKER_VERSION } from './broker/broker.js';
+export { DEFAULT_LIMITS } from './broker/limits.js';

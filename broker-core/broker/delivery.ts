@@ -1,0 +1,98 @@
+/**
+ * Outbound QoS 1/2 flow towards one session's client [MQTT-4.3.2], [MQTT-4.3.3]: sending from the
+ * inflight window, feeding the window from the queue, and re-sending after a reconnect.
+ */
+
+import { encodePublish, withPacketId } from '../codec/encoder.js';
+import type { OutboundMessage, Session } from '../session/session.js';
+import type { BrokerCore } from './core.js';
+import type { Connection } from './connection.js';
+
+/** PUBREL for `packetId`: [MQTT-3.6.1-1] fixed-header flags 0b0010. */
+export function pubrelBytes(packetId: number): Buffer {
+  return idPacket(0x62, packetId);
+}
+
+/** A 4-byte packet carrying only a packet id (PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK). */
+export function idPacket(firstByte: number, packetId: number): Buffer {
+  const buf = Buffer.allocUnsafe(4);
+  buf[0] = firstByte;
+  buf[1] = 2;
+  buf[2] = packetId >> 8;
+  buf[3] = packetId & 0xff;
+  return buf;
+}
+
+/** Writes the PUBLISH of an inflight message (DUP=1 when it is a re-delivery [MQTT-3.3.1-1]). */
+export function sendPublish(core: BrokerCore, conn: Connection, msg: OutboundMessage, dup: boolean): void {
+  const template = (msg.template ??= encodePublish(msg.topicName, msg.payload, msg.qos, msg.retain, false));
+  conn.send(withPacketId(template, msg.packetId, dup ? true : undefined));
+  core.counters.publishSent++;
+}
+
+/** The connection attached to a session, if it is online and past CONNECT. */
+export function onlineConnection(session: Session): Connection | undefined {
+  const owner = session.owner as Connection | undefined;
+  return owner !== undefined && owner.isConnected ? owner : undefined;
+}
+
+/** Moves queued messages into the inflight window while it has room, sending each. */
+export function pumpQueue(core: BrokerCore, session: Session): void {
+  const conn = onlineConnection(session);
+  if (conn === undefined) return;
+  const maxInflight = core.limits.maxInflight;
+  for (;;) {
+    const msg = session.dequeueForSend(maxInflight);
+    if (msg === undefined) break;
+    sendPublish(core, conn, msg, false);
+    core.sync.putOutbound(session, msg);
+  }
+  conn.updateCongestion();
+}
+
+/**
+ * [MQTT-4.4.0-1] after a clean-session-0 reconnect: re-send unacknowledged PUBLISHes (DUP=1) and
+ * PUBRELs with their original packet ids, in the order first sent [MQTT-4.6.0-1], then the queue.
+ */
+export function resumeDelivery(core: BrokerCore, conn: Connection, session: Session): void {
+  for (const msg of session.inflight()) {
+    if (msg.state === 'released') conn.send(pubrelBytes(msg.packetId));
+    else sendPublish(core, conn, msg, true);
+  }
+  pumpQueue(core, session);
+}
+
+/** PUBACK [MQTT-4.3.2]: the QoS 1 message is delivered; its packet id is free again. */
+export function completeQos1(core: BrokerCore, session: Session, packetId: number): void {
+  const msg = session.getInflight(packetId);
+  if (msg === undefined || msg.qos !== 1) return; // unknown or not a QoS 1 id: nothing to complete
+  session.complete(packetId);
+  core.sync.deleteOutbound(session, msg);
+  pumpQueue(core, session);
+}
+
+/**
+ * PUBREC [MQTT-4.3.3]: the receiver has the QoS 2 message. From now on only the packet id
+ * matters (the PUBLISH is never re-sent [MQTT-4.3.3-1]): mark it released. The caller answers
+ * PUBREL (also for an unknown id, so a client that lost track can finish its exchange).
+ */
+export function releaseQos2(core: BrokerCore, session: Session, packetId: number): void {
+  const msg = session.getInflight(packetId);
+  if (msg !== undefined && msg.qos === 2 && msg.state === 'inflight') {
+    msg.state = 'released';
+    msg.payload = EMPTY;
+    msg.template = undefined;
+    core.sync.putOutbound(session, msg);
+  }
+}
+
+/** PUBCOMP [MQTT-4.3.3]: the QoS 2 exchange is over; the packet id is free again. */
+export function completeQos2(core: BrokerCore, session: Session, packetId: number): void {
+  const msg = session.getInflight(packetId);
+  if (msg === undefined || msg.state !== 'released') return;
+  session.complete(packetId);
+  core.sync.deleteOutbound(session, msg);
+  pumpQueue(core, session);
+}
+
+const EMPTY = new Uint8Array(0);

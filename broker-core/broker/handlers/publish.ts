@@ -1,0 +1,41 @@
+/**
+ * PUBLISH from a client [MQTT-3.3], [MQTT-4.3]. The acknowledgement (PUBACK / PUBREC) is sent
+ * only after what it acknowledges is durable: the retained record, the outbound records queued
+ * for persistent sessions and, for QoS 2, the stored packet id. QoS 0 never waits.
+ */
+
+import type { PublishPacket } from '../../codec/packets.js';
+import type { Session } from '../../session/session.js';
+import type { Connection, Violation } from '../connection.js';
+import { idPacket } from '../delivery.js';
+import { route } from '../router.js';
+
+export function handlePublish(conn: Connection, p: PublishPacket): Violation | undefined {
+  const core = conn.core;
+  core.counters.publishReceived++;
+  // Topic name validity (UTF-8, no wildcards [MQTT-3.3.2-2], not empty) is enforced by the decoder.
+  if (p.qos === 0) {
+    route(core, p.topicName, p.payload, 0, p.retain, conn.routeSource);
+    return undefined;
+  }
+  const packetId = p.packetId as number;
+  if (p.qos === 1) {
+    // [MQTT-4.3.2-2] QoS 1: deliver, then PUBACK with the same packet id.
+    const durable = route(core, p.topicName, p.payload, 1, p.retain, conn.routeSource);
+    conn.ack(idPacket(0x40, packetId), durable);
+    return undefined;
+  }
+  // [MQTT-4.3.3-2] QoS 2, "method A": store the packet id, deliver once, answer PUBREC. Until
+  // PUBREL arrives, a PUBLISH re-sent with the same id is acknowledged but not delivered again.
+  const session = conn.session as Session;
+  const received = (session.incomingQos2 ??= new Set());
+  if (received.has(packetId)) {
+    conn.ack(idPacket(0x50, packetId), undefined);
+    return undefined;
+  }
+  received.add(packetId);
+  const stored = core.sync.putIncomingQos2(session, packetId);
+  const durable = route(core, p.topicName, p.payload, 2, p.retain, conn.routeSource) ?? stored;
+  conn.ack(idPacket(0x50, packetId), durable);
+  return undefined;
+}

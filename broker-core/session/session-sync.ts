@@ -1,0 +1,113 @@
+/**
+ * Keeps the durable copy in step with the live state. The broker calls these right after it
+ * changes its in-memory state, in the same order, so the Persistence queue applies mutations in
+ * the order they happened. Each call returns the Persistence promise (or undefined when there is
+ * nothing to write); the broker only awaits one when an acknowledgement depends on it.
+ *
+ * Only clean-session-0 sessions are persisted [MQTT-3.1.2-4]: a clean session ends with its
+ * connection, so writing its messages would be wasted work. `$SYS/…` retained messages are
+ * regenerated at start and never written.
+ *
+ * A failed write is reported through `onError` (once per failure); the promise still rejects so
+ * that a caller waiting to acknowledge does not send the acknowledgement.
+ */
+
+import type { Will } from '../codec/packets.js';
+import type { OutboundRecord, Persistence, RetainedRecord, SessionRecord } from '../persistence/persistence.js';
+import type { OutboundMessage, Session } from './session.js';
+
+export type PersistenceErrorHandler = (operation: string, error: unknown) => void;
+
+export class SessionSync {
+  constructor(
+    private readonly persistence: Persistence | undefined,
+    private readonly onError: PersistenceErrorHandler,
+  ) {}
+
+  get enabled(): boolean {
+    return this.persistence !== undefined;
+  }
+
+  saveSession(session: Session): Promise<void> | undefined {
+    if (this.persistence === undefined || session.cleanSession) return undefined;
+    return this.watch('putSession', this.persistence.putSession(sessionRecord(session)));
+  }
+
+  deleteSession(clientId: string): Promise<void> | undefined {
+    if (this.persistence === undefined) return undefined;
+    return this.watch('deleteSession', this.persistence.deleteSession(clientId));
+  }
+
+  putOutbound(session: Session, msg: OutboundMessage): Promise<void> | undefined {
+    if (this.persistence === undefined || session.cleanSession) return undefined;
+    return this.watch('putOutbound', this.persistence.putOutbound(outboundRecord(session.clientId, msg)));
+  }
+
+  deleteOutbound(session: Session, msg: OutboundMessage): Promise<void> | undefined {
+    if (this.persistence === undefined || session.cleanSession) return undefined;
+    return this.watch('deleteOutbound', this.persistence.deleteOutbound(session.clientId, msg.seq));
+  }
+
+  putIncomingQos2(session: Session, packetId: number): Promise<void> | undefined {
+    if (this.persistence === undefined || session.cleanSession) return undefined;
+    return this.watch('putIncomingQos2', this.persistence.putIncomingQos2({ clientId: session.clientId, packetId }));
+  }
+
+  deleteIncomingQos2(session: Session, packetId: number): Promise<void> | undefined {
+    if (this.persistence === undefined || session.cleanSession) return undefined;
+    return this.watch('deleteIncomingQos2', this.persistence.deleteIncomingQos2(session.clientId, packetId));
+  }
+
+  putWill(clientId: string, will: Will): Promise<void> | undefined {
+    if (this.persistence === undefined) return undefined;
+    const record = { clientId, topicName: will.topicName, payload: will.payload, qos: will.qos, retain: will.retain };
+    return this.watch('putWill', this.persistence.putWill(record));
+  }
+
+  deleteWill(clientId: string): Promise<void> | undefined {
+    if (this.persistence === undefined) return undefined;
+    return this.watch('deleteWill', this.persistence.deleteWill(clientId));
+  }
+
+  putRetained(record: RetainedRecord): Promise<void> | undefined {
+    if (this.persistence === undefined || isSysTopic(record.topicName)) return undefined;
+    return this.watch('putRetained', this.persistence.putRetained(record));
+  }
+
+  deleteRetained(topicName: string): Promise<void> | undefined {
+    if (this.persistence === undefined || isSysTopic(topicName)) return undefined;
+    return this.watch('deleteRetained', this.persistence.deleteRetained(topicName));
+  }
+
+  /** Attaches the error report so that an un-awaited write never becomes an unhandled rejection. */
+  private watch(operation: string, promise: Promise<void>): Promise<void> {
+    promise.catch((err: unknown) => this.onError(operation, err));
+    return promise;
+  }
+}
+
+export function isSysTopic(topicName: string): boolean {
+  return topicName.startsWith('$SYS/');
+}
+
+export function sessionRecord(session: Session): SessionRecord {
+  const subscriptions = [];
+  if (session.subscriptions !== undefined) {
+    for (const [topicFilter, qos] of session.subscriptions) subscriptions.push({ topicFilter, qos });
+  }
+  return { clientId: session.clientId, subscriptions, createdAt: session.createdAt, lastSeen: session.lastSeen };
+}
+
+export function outboundRecord(clientId: string, msg: OutboundMessage): OutboundRecord {
+  const record: OutboundRecord = {
+    clientId,
+    seq: msg.seq,
+    state: msg.state,
+    topicName: msg.topicName,
+    payload: msg.payload,
+    qos: msg.qos,
+    retain: msg.retain,
+  };
+  if (msg.state !== 'queued') record.packetId = msg.packetId;
+  return record;
+}
