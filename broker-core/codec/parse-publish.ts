@@ -1,7 +1,9 @@
 /**
  * PUBLISH [MQTT-3.3] — the hot path. Parsed inline (no Reader calls for the topic) because a
- * broker spends most of its decode time here: one scan of the topic bytes checks UTF-8, U+0000
- * and wildcards together, ASCII topics decode through latin1, and the payload is a view.
+ * broker spends most of its decode time here: one pass over the topic bytes checks for U+0000,
+ * wildcards and non-ASCII while hashing them; short ASCII topics seen before come from a small
+ * per-connection cache, others decode through latin1 (exact for ASCII) or, when non-ASCII, get
+ * the full UTF-8 check. The payload is a view.
  *
  * Payload views alias the bytes given to PacketDecoder.push (or the decoder's own reassembly
  * buffer). Consumers must not mutate them; anything that must outlive a caller-owned, reused
@@ -11,7 +13,7 @@
 
 import type { PublishPacket, QoS } from './packets.js';
 import { type DecodeError, malformed, protocolError } from './errors.js';
-import type { Reader } from './reader.js';
+import { type Reader, TOPIC_CACHE_MAX_LENGTH } from './reader.js';
 import { scanUtf8, utf8Failure, UTF8_NON_ASCII, UTF8_WILDCARD } from './utf8.js';
 
 export function parsePublish(r: Reader, flags: number): PublishPacket | DecodeError {
@@ -27,14 +29,8 @@ export function parsePublish(r: Reader, flags: number): PublishPacket | DecodeEr
   if (topicEnd > end) return malformed('the topic name runs past the end of the packet');
   // [MQTT-4.7.3-1] a topic name is at least one character.
   if (topicLength === 0) return protocolError('empty topic name', 'MQTT-4.7.3-1');
-  const scan = scanUtf8(buf, pos, topicEnd);
-  if (scan < 0) {
-    const { message, clause } = utf8Failure(scan, 'the topic name');
-    return malformed(message, clause);
-  }
-  // [MQTT-3.3.2-2] no wildcards in a topic name.
-  if ((scan & UTF8_WILDCARD) !== 0) return protocolError('wildcard character in a topic name', 'MQTT-3.3.2-2');
-  const topicName = buf.toString((scan & UTF8_NON_ASCII) === 0 ? 'latin1' : 'utf8', pos, topicEnd);
+  const topicName = readTopicName(r, pos, topicEnd);
+  if (typeof topicName !== 'string') return topicName;
   pos = topicEnd;
   if (qos === 0) {
     return { type: 'publish', topicName, payload: buf.subarray(pos, end), qos, retain: (flags & 1) !== 0, dup: (flags & 8) !== 0 };
@@ -53,4 +49,47 @@ export function parsePublish(r: Reader, flags: number): PublishPacket | DecodeEr
     dup: (flags & 8) !== 0,
     packetId,
   };
+}
+
+/**
+ * The topic name in buf[start, end): checked for UTF-8 [MQTT-1.5.3-1], U+0000 [MQTT-1.5.3-2] and
+ * wildcards [MQTT-3.3.2-2]. Short ASCII names come from the reader's topic cache when the same
+ * bytes were seen before (one pass computes the hash and does the checks).
+ */
+function readTopicName(r: Reader, start: number, end: number): string | DecodeError {
+  const buf = r.buf;
+  let hash = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const b = buf[i] as number;
+    if (b >= 0x80 || b === 0 || b === 0x2b || b === 0x23) break;
+    hash = (Math.imul(hash, 31) + b) | 0;
+  }
+  if (i < end) return readUnusualTopicName(buf, start, end);
+  const length = end - start;
+  if (length > TOPIC_CACHE_MAX_LENGTH) return buf.toString('latin1', start, end);
+  const cache = r.topicCache;
+  const slot = (hash ^ (hash >>> 5) ^ length) & (cache.length - 1);
+  const cached = cache[slot];
+  if (cached !== undefined && cached.length === length && sameAscii(cached, buf, start)) return cached;
+  const topicName = buf.toString('latin1', start, end);
+  cache[slot] = topicName;
+  return topicName;
+}
+
+function sameAscii(s: string, buf: Buffer, start: number): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== buf[start + i]) return false;
+  return true;
+}
+
+/** Non-ASCII, or something the fast loop stopped at: the full checks, no cache. */
+function readUnusualTopicName(buf: Buffer, start: number, end: number): string | DecodeError {
+  const scan = scanUtf8(buf, start, end);
+  if (scan < 0) {
+    const { message, clause } = utf8Failure(scan, 'the topic name');
+    return malformed(message, clause);
+  }
+  // [MQTT-3.3.2-2] no wildcards in a topic name.
+  if ((scan & UTF8_WILDCARD) !== 0) return protocolError('wildcard character in a topic name', 'MQTT-3.3.2-2');
+  return buf.toString((scan & UTF8_NON_ASCII) === 0 ? 'latin1' : 'utf8', start, end);
 }

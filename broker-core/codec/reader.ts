@@ -8,7 +8,17 @@
 import { type DecodeError, malformed } from './errors.js';
 import { scanUtf8, utf8Failure, UTF8_NON_ASCII } from './utf8.js';
 
+/** Topic names up to this many bytes are remembered (bounds the cache: 32 × 128 chars). */
+export const TOPIC_CACHE_MAX_LENGTH = 128;
+const TOPIC_CACHE_SLOTS = 32;
+
 export class Reader {
+  /**
+   * Recently decoded ASCII topic names, direct-mapped by a hash of their bytes. A device
+   * publishes to the same few topics over and over; reusing the string skips the decode and
+   * the garbage, and hands the broker the same string instance (whose hash V8 has cached).
+   */
+  readonly topicCache: (string | undefined)[] = new Array<string | undefined>(TOPIC_CACHE_SLOTS).fill(undefined);
   buf: Buffer = Buffer.alloc(0);
   pos = 0;
   end = 0;
