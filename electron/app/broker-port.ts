@@ -4,7 +4,7 @@
  * app can be tested with the real broker and nothing else needs to know how it is built.
  */
 
-import type { BrokerEvents, BrokerOptions, BrokerStats, ClientInfo, InlineClient } from '../../broker-core/index.js';
+import type { BrokerEvents, BrokerOptions, BrokerStats, ClientInfo, InlineClient, RetainedRecord } from '../../broker-core/index.js';
 
 export interface Endpoint {
   host: string;
@@ -29,6 +29,10 @@ export interface BrokerPort {
   on<E extends keyof BrokerEvents>(event: E, listener: BrokerEvents[E]): unknown;
   off<E extends keyof BrokerEvents>(event: E, listener: BrokerEvents[E]): unknown;
   readonly inline: InlineClient;
+  /** retained messages (all, or those matching a topic filter), with publisher and store time */
+  retained(topicFilter?: string): RetainedRecord[];
+  /** deletes one retained message (no delivery to subscribers) */
+  clearRetained(topicName: string): Promise<void>;
 }
 
 export type CreateBroker = (options: BrokerOptions) => BrokerPort;

@@ -10,6 +10,8 @@ import { loadCreateBroker, type BrokerPort, type CreateBroker } from './broker-p
 import { ContractEmitter } from './events.js';
 import { createHandlers } from './handlers/index.js';
 import { startStatsMonitor } from './stats-monitor.js';
+import { attachTopicsService, type AttachedTopics } from '../services/topics/attach.js';
+import { PublishTemplates } from '../services/topics/publish-templates.js';
 
 export interface AppNotification {
   title: string;
@@ -69,6 +71,10 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
 
   let broker: BrokerPort | null = null;
   let monitor: { stop(): void } | null = null;
+  let topics: AttachedTopics | null = null;
+  const templates = new PublishTemplates(options.dataDir);
+  const templatesLoaded = await templates.load();
+  if (templatesLoaded.problem) log(`fleetwatch: ${templatesLoaded.problem}`);
   try {
     const factory = options.createBroker ?? (await loadCreateBroker());
     broker = factory({});
@@ -79,6 +85,7 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
     const listeners: ListenerDto[] = [{ transport: 'tcp', host: bound.tcp.host, port: bound.tcp.port }];
     if (bound.ws) listeners.push({ transport: 'ws', host: bound.ws.host, port: bound.ws.port });
     monitor = startStatsMonitor(broker, events, { intervalMs: options.statsIntervalMs ?? 1000 });
+    topics = await attachTopicsService(broker, (changes) => events.emit('topics.changes', changes));
     setStatus({ state: 'running', listeners, startedAt: Date.now() });
     for (const l of listeners) log(`fleetwatch: mqtt listening on ${l.transport} ${l.host}:${l.port}`);
   } catch (err) {
@@ -89,12 +96,13 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
     setStatus({ state: 'failed', error: message });
   }
 
-  const handlers = createHandlers({ broker, status: () => status });
+  const handlers = createHandlers({ broker, status: () => status, topics: topics?.service ?? null, templates });
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       monitor?.stop();
+      topics?.close();
       if (status.state === 'running') setStatus({ state: 'stopping' });
       try {
         await broker?.close();

@@ -13,8 +13,10 @@
  */
 
 import type { BrokerEvents, BrokerRequests } from './broker.js';
+import type { TopicsEvents, TopicsRequests } from './topics.js';
 
 export type * from './broker.js';
+export type * from './topics.js';
 
 /**
  * All areas. To add one: import its two types above, re-export its file, and add one
@@ -22,7 +24,8 @@ export type * from './broker.js';
  * (`topics.list`, `fleet.device`), so two areas never define the same name.
  */
 type Areas =
-  & { requests: BrokerRequests; events: BrokerEvents };
+  & { requests: BrokerRequests; events: BrokerEvents }
+  & { requests: TopicsRequests; events: TopicsEvents };
 
 export type Requests = Areas['requests'];
 export type Events = Areas['events'];

@@ -5,11 +5,13 @@
 
 import type { Handlers } from '../../contract/index.js';
 import { brokerHandlers, type BrokerHandlerDeps } from './broker.js';
+import { topicsHandlers, type TopicsHandlerDeps } from './topics.js';
 
-export type HandlerDeps = BrokerHandlerDeps;
+export type HandlerDeps = BrokerHandlerDeps & TopicsHandlerDeps;
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...brokerHandlers(deps),
+    ...topicsHandlers(deps),
   };
 }

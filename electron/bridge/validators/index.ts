@@ -8,6 +8,7 @@
 import type { EventName, Method, RequestOf } from '../../contract/index.js';
 import type { Validator } from './guards.js';
 import { brokerEventNames, brokerValidators } from './broker.js';
+import { topicsEventNames, topicsValidators } from './topics.js';
 
 export type AreaValidators<R extends { [K in keyof R]: { request: unknown; response: unknown } }> = {
   [M in keyof R]: Validator<R[M]['request']>;
@@ -19,8 +20,10 @@ export type EventNames = { [E in EventName]: true };
 
 export const validators: Validators = {
   ...brokerValidators,
+  ...topicsValidators,
 };
 
 export const eventNames: EventNames = {
   ...brokerEventNames,
+  ...topicsEventNames,
 };

@@ -270,7 +270,7 @@ describe('topics service: retained clear and undo', () => {
     for (const n of changed) expect(n.retained).toBe(false);
   });
 
-  it('restores the cleared records with one undo, keeping store time and publisher, only once', async () => {
+  it('hands the cleared records back to the store with one undo, only once', async () => {
     const s = setup();
     dispose = () => s.service.dispose();
     seed(s);

@@ -1,0 +1,56 @@
+/**
+ * Wires the topics service to a running broker: `message.published` feeds the model
+ * in-process, the retained store answers detail/clear queries, and the inline client
+ * publishes. The composition root calls this once; nothing here opens a socket.
+ */
+
+import type { InlineClient, PublishedMessage, RetainedRecord } from '../../../broker-core/index.js';
+import type { TopicsChangesDto } from '../../contract/topics.js';
+import type { TopicsLimits } from './limits.js';
+import { TopicsService, type TopicsBrokerPort } from './topics-service.js';
+
+/** The part of broker-core's Broker the explorer uses. */
+export interface TopicsBrokerSource {
+  on(event: 'message.published', listener: (msg: PublishedMessage) => void): unknown;
+  retained(topicFilter?: string): RetainedRecord[];
+  clearRetained(topicName: string): Promise<void>;
+  readonly inline: InlineClient;
+}
+
+export function brokerPort(broker: TopicsBrokerSource): TopicsBrokerPort {
+  return {
+    retained: async (filter) => broker.retained(filter),
+    clearRetained: (topicName) => broker.clearRetained(topicName),
+    // The broker has no way to put a record back as it was, so Undo re-publishes it as a
+    // retained message from the app: payload and QoS come back, the store time becomes the
+    // time of the Undo and the publisher '$inline' (ARCHITECTURE.md, topics: retained undo).
+    restoreRetained: (record) => broker.inline.publish({ topicName: record.topicName, payload: record.payload, qos: record.qos, retain: true }),
+    publish: (msg) => broker.inline.publish(msg),
+  };
+}
+
+export interface AttachedTopics {
+  service: TopicsService;
+  /** stops batching; the broker is closed by its owner */
+  close(): void;
+}
+
+export async function attachTopicsService(
+  broker: TopicsBrokerSource,
+  emit: (changes: TopicsChangesDto) => void,
+  limits: Partial<TopicsLimits> = {},
+): Promise<AttachedTopics> {
+  const service = new TopicsService({ broker: brokerPort(broker), emit, limits });
+  let open = true;
+  broker.on('message.published', (msg) => {
+    if (open) service.ingest(msg);
+  });
+  await service.seedRetained();
+  return {
+    service,
+    close() {
+      open = false;
+      service.dispose();
+    },
+  };
+}
