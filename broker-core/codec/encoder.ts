@@ -37,7 +37,17 @@ function allocate(firstByte: number, remainingLength: number): { buf: Buffer; po
   return { buf, pos };
 }
 
+/** Short ASCII strings are measured and copied by a plain loop: cheaper than the native calls. */
+const SHORT_STRING = 64;
+
+function isShortAscii(s: string): boolean {
+  if (s.length > SHORT_STRING) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
 function stringBytes(s: string, what: string): number {
+  if (isShortAscii(s)) return s.length;
   const n = Buffer.byteLength(s, 'utf8');
   if (n > MAX_STRING_BYTES) throw new RangeError(`${what} encodes to ${n} bytes, more than 65535 [MQTT-1.5.3]`);
   return n;
@@ -51,8 +61,14 @@ function binaryBytes(b: Uint8Array, what: string): number {
 function writeString(buf: Buffer, pos: number, s: string, byteLength: number): number {
   buf[pos] = byteLength >> 8;
   buf[pos + 1] = byteLength & 0xff;
-  buf.write(s, pos + 2, byteLength, 'utf8');
-  return pos + 2 + byteLength;
+  const start = pos + 2;
+  if (byteLength === s.length && byteLength <= SHORT_STRING) {
+    // byte length equal to UTF-16 length means every unit is ASCII
+    for (let i = 0; i < byteLength; i++) buf[start + i] = s.charCodeAt(i);
+  } else {
+    buf.write(s, start, byteLength, 'utf8');
+  }
+  return start + byteLength;
 }
 
 function writeBinary(buf: Buffer, pos: number, b: Uint8Array): number {
