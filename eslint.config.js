@@ -56,6 +56,8 @@ export default [
   { files: ['electron/contract/**/*.ts'], rules: { ...restrict(contract), '@typescript-eslint/no-explicit-any': 'error' } },
   { files: ['electron/**/*.ts', 'electron/**/*.cts'], ignores: ['electron/contract/**', 'electron/shell/**'], rules: restrict(mainProcess(false)) },
   { files: ['electron/shell/**/*.ts', 'electron/shell/**/*.cts'], rules: restrict(mainProcess(true)) },
+  // A sandboxed preload is a CommonJS file whose one import is `import electron = require('electron')`.
+  { files: ['electron/shell/preload.cts'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.svelte', 'renderer/**/*.svelte.ts'],
     // the Vite config is build tooling that runs in Node, not renderer code

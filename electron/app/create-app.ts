@@ -5,8 +5,10 @@
  */
 
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createNedbPersistence } from '../persistence/nedb-persistence.js';
 import type { BrokerStatusDto, Handlers, ListenerDto } from '../contract/index.js';
-import { loadCreateBroker, type BrokerPort, type CreateBroker } from './broker-port.js';
+import { createRealBroker, type BrokerPort, type CreateBroker } from './broker-port.js';
 import { ContractEmitter } from './events.js';
 import { createHandlers } from './handlers/index.js';
 import { startStatsMonitor } from './stats-monitor.js';
@@ -33,6 +35,8 @@ export interface FleetwatchAppOptions {
   log?: (line: string) => void;
   /** the broker factory; broker-core's createBroker when absent */
   createBroker?: CreateBroker;
+  /** keep broker state in memory only (no files); tests of the UI plumbing use this */
+  inMemory?: boolean;
   statsIntervalMs?: number;
 }
 
@@ -76,13 +80,21 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
   const templatesLoaded = await templates.load();
   if (templatesLoaded.problem) log(`fleetwatch: ${templatesLoaded.problem}`);
   try {
-    const factory = options.createBroker ?? (await loadCreateBroker());
-    broker = factory({});
+    const factory = options.createBroker ?? createRealBroker;
+    // Broker state (retained messages, persistent sessions, queued QoS 1/2) survives restarts
+    // in <dataDir>/broker; damaged files are moved aside and reported, never wiped.
+    broker = factory(options.inMemory ? {} : { persistence: createNedbPersistence({ dir: join(options.dataDir, 'broker') }) });
+    broker.on('persistence.problem', (p) => {
+      const where = p.movedTo ? ` (the damaged file was kept as ${p.movedTo})` : '';
+      log(`fleetwatch: data problem in ${p.store}: ${p.message}${where}`);
+      options.notify({ title: 'Fleetwatch: problem with saved broker data', body: `${p.store}: ${p.message}${where}` });
+    });
     const bound = await broker.listen({
       tcp: { host: mqttHost, port: options.mqttPort },
       ...(options.wsPort === undefined ? {} : { ws: { host: mqttHost, port: options.wsPort } }),
     });
-    const listeners: ListenerDto[] = [{ transport: 'tcp', host: bound.tcp.host, port: bound.tcp.port }];
+    const listeners: ListenerDto[] = [];
+    if (bound.tcp) listeners.push({ transport: 'tcp', host: bound.tcp.host, port: bound.tcp.port });
     if (bound.ws) listeners.push({ transport: 'ws', host: bound.ws.host, port: bound.ws.port });
     monitor = startStatsMonitor(broker, events, { intervalMs: options.statsIntervalMs ?? 1000 });
     topics = await attachTopicsService(broker, (changes) => events.emit('topics.changes', changes));

@@ -43,14 +43,12 @@ export function startStatsMonitor(broker: BrokerPort, events: ContractEmitter, o
 
   const ticker = setInterval(() => push(false), intervalMs);
   ticker.unref();
-  broker.on('client.connected', soon);
-  broker.on('client.disconnected', soon);
+  const offs = [broker.on('client.connected', soon), broker.on('client.disconnected', soon)];
   return {
     stop() {
       clearInterval(ticker);
       if (burst) clearTimeout(burst);
-      broker.off('client.connected', soon);
-      broker.off('client.disconnected', soon);
+      for (const off of offs) off();
     },
   };
 }

@@ -89,6 +89,16 @@ export type AreaHandlers<R extends { [K in keyof R]: { request: unknown; respons
 
 /* ───────────── wire formats shared by the two transports ───────────── */
 
+/**
+ * What the Electron preload exposes as `window.fleetwatch`. Results come back as values
+ * because an Error loses its `code` when it crosses contextBridge; the renderer turns this
+ * into a `FleetwatchClient`.
+ */
+export interface PreloadApi {
+  invoke(method: string, request: unknown): Promise<InvokeResult<unknown>>;
+  subscribe(event: string, listener: (payload: unknown) => void): Unsubscribe;
+}
+
 /** IPC channel names. The preload inlines the same strings (it may require only 'electron'). */
 export interface IpcChannels {
   /** renderer → main, `ipcRenderer.invoke(channel, method, request)` → InvokeResult */

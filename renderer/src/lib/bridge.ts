@@ -3,14 +3,14 @@
  * the headless host's WebSocket bridge, authenticated by the token in this page's URL.
  */
 
-import type { FleetwatchClient } from '../../../electron/contract/index.js';
+import type { EventName, Events, FleetwatchClient, Method, PreloadApi, RequestOf, ResponseOf } from '../../../electron/contract/index.js';
 import type { Transport, TransportStatus } from './transport.js';
 import { createWsTransport, invokeError } from './ws-transport.js';
 
 declare global {
   interface Window {
     /** exposed by electron/shell/preload.cts through contextBridge */
-    fleetwatch?: FleetwatchClient;
+    fleetwatch?: PreloadApi;
   }
 }
 
@@ -25,6 +25,20 @@ function fixedTransport(client: FleetwatchClient, status: TransportStatus): Tran
   };
 }
 
+/** The preload hands back results as values; turn failures into rejections with their code. */
+function preloadClient(api: PreloadApi): FleetwatchClient {
+  return {
+    async invoke<M extends Method>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>> {
+      const result = await api.invoke(method, request);
+      if (!result.ok) throw invokeError(result.error);
+      return result.value as ResponseOf<M>;
+    },
+    subscribe<E extends EventName>(event: E, listener: (payload: Events[E]) => void) {
+      return api.subscribe(event, (payload) => listener(payload as Events[E]));
+    },
+  };
+}
+
 /** A page opened without the token can do nothing; say so instead of retrying forever. */
 const noToken: FleetwatchClient = {
   invoke: (method) => Promise.reject(invokeError({ code: 'forbidden', message: `${method}: this page has no access token` })),
@@ -32,7 +46,7 @@ const noToken: FleetwatchClient = {
 };
 
 export function connect(): Transport {
-  if (window.fleetwatch) return fixedTransport(window.fleetwatch, { state: 'open', shed: 0, detail: null });
+  if (window.fleetwatch) return fixedTransport(preloadClient(window.fleetwatch), { state: 'open', shed: 0, detail: null });
   const token = new URLSearchParams(window.location.search).get('token');
   if (!token) {
     return fixedTransport(noToken, {
