@@ -3,7 +3,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../support/broker.js';
 import { RawClient } from '../../support/raw-client.js';
-import type { PublishPacket } from '../../../broker-core/codec/index.js';
 
 let b: TestBroker;
 const clients: RawClient[] = [];
@@ -12,7 +11,6 @@ async function connect(opts: Parameters<typeof RawClient.connect>[1] = {}) {
   clients.push(result.client);
   return result.client;
 }
-const text = (p: PublishPacket) => Buffer.from(p.payload).toString();
 
 beforeEach(async () => {
   b = await startTestBroker();
