@@ -7,9 +7,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createFleetwatchApp, DEFAULT_MQTT_HOST } from '../app/create-app.js';
+import { createFleetwatchApp, DEFAULT_MQTT_HOST, type FleetwatchApp } from '../app/create-app.js';
 import { defaultDataDir } from '../app/data-dir.js';
-import { DEFAULT_UI_HOST, startHost } from '../host/host.js';
+import { DEFAULT_UI_HOST, startHost, type RunningHost } from '../host/host.js';
 
 const usage = `usage: fleetwatch serve [options]
 
@@ -91,57 +91,72 @@ export async function run(argv: string[]): Promise<number> {
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
-  const app = await createFleetwatchApp({
-    dataDir: args.dataDir,
-    mqttHost: args.mqttHost,
-    mqttPort: args.mqttPort,
-    ...(args.mqttWsPort === undefined ? {} : { wsPort: args.mqttWsPort }),
-    notify: (n) => log(`fleetwatch: notification: ${n.title}: ${n.body}`),
-    log,
-  });
-  let host;
+
+  // Signal handlers go in first: a Ctrl+C during start-up (or right after the URL line) still
+  // shuts down cleanly instead of killing the process with files half-written.
+  let signalled: NodeJS.Signals | null = null;
+  let wake: (() => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      log(`fleetwatch: ${signal} again, exiting now`);
+      process.exit(1);
+    }
+    signalled = signal;
+    log(`fleetwatch: ${signal}, stopping`);
+    wake?.();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let code = 0;
+  let app: FleetwatchApp | null = null;
+  let host: RunningHost | null = null;
   try {
-    host = await startHost({ app, host: args.host, port: args.port, rendererDir, log });
+    app = await createFleetwatchApp({
+      dataDir: args.dataDir,
+      mqttHost: args.mqttHost,
+      mqttPort: args.mqttPort,
+      ...(args.mqttWsPort === undefined ? {} : { wsPort: args.mqttWsPort }),
+      notify: (n) => log(`fleetwatch: notification: ${n.title}: ${n.body}`),
+      log,
+    });
+    if (!signalled) host = await startUi(app, args);
+    if (host && !signalled) {
+      log(`fleetwatch: data in ${args.dataDir}`);
+      process.stdout.write(`${host.url}\n`);
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    if (!host && !signalled) code = 1;
   } catch (err) {
-    await app.close();
+    log(`fleetwatch serve: ${err instanceof Error ? err.message : String(err)}`);
+    code = 1;
+  } finally {
+    try {
+      await host?.close();
+      await app?.close();
+    } catch (err) {
+      log(`fleetwatch: error while stopping: ${err instanceof Error ? err.message : String(err)}`);
+      code = 1;
+    }
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  // Everything is closed; if some handle still holds the event loop, do not hang the terminal.
+  setTimeout(() => {
+    log('fleetwatch: something kept running after shutdown; exiting');
+    process.exit(code);
+  }, 5000).unref();
+  return code;
+}
+
+/** Serves the UI; null (after saying why) when the UI port cannot be used. */
+async function startUi(app: FleetwatchApp, args: ServeArgs): Promise<RunningHost | null> {
+  try {
+    return await startHost({ app, host: args.host, port: args.port, rendererDir, log: (line) => process.stderr.write(`${line}\n`) });
+  } catch (err) {
     const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
     const why = code === 'EADDRINUSE' ? `port ${args.port} is already in use (try --port 0)` : err instanceof Error ? err.message : String(err);
     process.stderr.write(`fleetwatch serve: cannot serve the UI on ${args.host}:${args.port}: ${why}\n`);
-    return 1;
+    return null;
   }
-  log(`fleetwatch: data in ${args.dataDir}`);
-  process.stdout.write(`${host.url}\n`);
-
-  const running = host;
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        log(`fleetwatch: ${signal} again, exiting now`);
-        process.exit(1);
-      }
-      stopping = true;
-      log(`fleetwatch: ${signal}, stopping`);
-      void (async () => {
-        let code = 0;
-        try {
-          await running.close();
-          await app.close();
-        } catch (err) {
-          log(`fleetwatch: error while stopping: ${err instanceof Error ? err.message : String(err)}`);
-          code = 1;
-        }
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        // Everything is closed; if some handle still holds the loop, do not hang the terminal.
-        setTimeout(() => {
-          log('fleetwatch: something kept running after shutdown; exiting');
-          process.exit(code);
-        }, 5000).unref();
-        resolve(code);
-      })();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
