@@ -358,9 +358,9 @@ export class PresenceEngine {
   private reevaluate(d: DeviceRecord, now: number): void {
     this.configure(d);
     const base = deriveBase(d, now);
-    if (base.status !== d.base.status || base.reason !== d.base.reason) {
-      if (countsAsFlap(d.base, base)) d.flap.record(now);
-    }
+    const previousBase = d.base;
+    const baseChanged = base.status !== previousBase.status || base.reason !== previousBase.reason;
+    if (baseChanged && countsAsFlap(previousBase, base)) d.flap.record(now);
     d.base = base;
     let status = base;
     if (d.flap.flappingSince !== null) {
@@ -374,8 +374,8 @@ export class PresenceEngine {
     }
     const previous = d.status;
     d.status = status;
-    if (previous.status !== status.status || previous.reason !== status.reason) {
-      this.emit({ type: 'status', deviceId: d.id, name: d.name, previous, current: status, at: now });
+    if (baseChanged || previous.status !== status.status || previous.reason !== status.reason) {
+      this.emit({ type: 'status', deviceId: d.id, name: d.name, previous, current: status, previousBase, base, at: now });
     }
     this.syncReconciliation(d, now);
     this.dirty.add(d.id);

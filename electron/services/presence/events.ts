@@ -3,8 +3,11 @@ import type { StatusRecord } from './device.js';
 
 /** What the presence engine tells its listeners (the alert engine, the UI batcher). */
 export type PresenceEvent =
-  /** the status or its reason changed (detail-only changes are not events) */
-  | { type: 'status'; deviceId: string; name: string; previous: StatusRecord; current: StatusRecord; at: number }
+  /**
+   * The status or its reason changed, or the underlying status under a `flapping` overlay did
+   * (`base`; the outage log follows it). Detail-only changes are not events.
+   */
+  | { type: 'status'; deviceId: string; name: string; previous: StatusRecord; current: StatusRecord; previousBase: StatusRecord; base: StatusRecord; at: number }
   | { type: 'flag'; deviceId: string; name: string; flag: DeviceFlagDto; raised: boolean; at: number }
   /** a device known only by its topics turned out to be this client: `from` is gone */
   | { type: 'merged'; from: string; into: string; at: number }

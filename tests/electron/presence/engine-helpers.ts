@@ -58,7 +58,14 @@ export function harness(maxDevices?: number) {
       return `${d.status.status}/${d.status.reason}`;
     },
     statusEvents(id: string) {
-      return events.filter((e) => e.type === 'status' && e.deviceId === id).map((e) => (e.type === 'status' ? `${e.current.status}/${e.current.reason}` : ''));
+      // overall changes only (base-only changes under a flapping overlay are left out)
+      const out: string[] = [];
+      for (const e of events) {
+        if (e.type !== 'status' || e.deviceId !== id) continue;
+        if (e.previous.status === e.current.status && e.previous.reason === e.current.reason) continue;
+        out.push(`${e.current.status}/${e.current.reason}`);
+      }
+      return out;
     },
   };
   return h;
