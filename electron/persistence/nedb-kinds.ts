@@ -33,45 +33,52 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function decodePayload(value: unknown): Uint8Array | undefined {
   if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) return undefined;
-  return records.copyBytes(Buffer.from(value, 'base64'));
+  // decode straight into a plain Uint8Array of the exact size (no pooled Buffer, no second copy)
+  const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((value.length / 4) * 3 - padding);
+  Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(value, 'base64');
+  return out;
 }
 
 function encodePayload(payload: Uint8Array): string {
   return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64');
 }
 
-/** Copies the document's fields except nedb's `_id`, with the payload decoded when present. */
-function withBytes(doc: DocBody): DocBody | undefined {
-  const out: DocBody = {};
-  for (const [field, value] of Object.entries(doc)) if (field !== '_id') out[field] = value;
-  if ('payload' in doc) {
-    const payload = decodePayload(doc.payload);
-    if (!payload) return undefined;
-    out.payload = payload;
-  }
-  return out;
+/**
+ * Builds the candidate record in one step from the document's fields (typed `unknown`; one
+ * allocation per record matters when 100,000 are loaded), then lets the shared guard decide.
+ * Fields not in the port's shape are never copied, so nothing of nedb's document is shared.
+ */
+function decoder<R>(build: (doc: DocBody) => unknown, guard: (v: unknown) => v is R): (doc: DocBody) => R | undefined {
+  return (doc) => {
+    const candidate = build(doc);
+    return guard(candidate) ? candidate : undefined;
+  };
 }
 
-function guarded<R>(guard: (v: unknown) => v is R, copy: (r: R) => R): (doc: DocBody) => R | undefined {
-  return (doc) => {
-    const body = withBytes(doc);
-    // copy() after the guard drops any unknown extra fields: records out are exactly the port's shape
-    return body !== undefined && guard(body) ? copy(body) : undefined;
-  };
+/** The payload decoded, or a value no guard accepts. */
+function payloadOf(doc: DocBody): Uint8Array | null {
+  return decodePayload(doc.payload) ?? null;
+}
+
+function subscriptionsOf(doc: DocBody): unknown {
+  const subs = doc.subscriptions;
+  if (!Array.isArray(subs)) return subs;
+  return subs.map((s: unknown) => (typeof s === 'object' && s !== null ? { topicFilter: (s as DocBody).topicFilter, qos: (s as DocBody).qos } : s));
 }
 
 export const retainedKind: RecordKind<RetainedRecord> = {
   file: 'retained.db',
   key: (r) => r.topicName,
   encode: (r) => ({ topicName: r.topicName, payload: encodePayload(r.payload), qos: r.qos, storedAt: r.storedAt, publisherId: r.publisherId }),
-  decode: guarded(records.isRetainedRecord, records.copyRetained),
+  decode: decoder((d) => ({ topicName: d.topicName, payload: payloadOf(d), qos: d.qos, storedAt: d.storedAt, publisherId: d.publisherId }), records.isRetainedRecord),
 };
 
 export const sessionKind: RecordKind<SessionRecord> = {
   file: 'sessions.db',
   key: (s) => s.clientId,
   encode: (s) => ({ ...records.copySession(s) }),
-  decode: guarded(records.isSessionRecord, records.copySession),
+  decode: decoder((d) => ({ clientId: d.clientId, subscriptions: subscriptionsOf(d), createdAt: d.createdAt, lastSeen: d.lastSeen }), records.isSessionRecord),
 };
 
 export const outboundKind: RecordKind<OutboundRecord> = {
@@ -83,7 +90,11 @@ export const outboundKind: RecordKind<OutboundRecord> = {
     if (o.packetId !== undefined) doc.packetId = o.packetId;
     return doc;
   },
-  decode: guarded(records.isOutboundRecord, records.copyOutbound),
+  decode: decoder((d) => {
+    const o: DocBody = { clientId: d.clientId, seq: d.seq, state: d.state, topicName: d.topicName, payload: payloadOf(d), qos: d.qos, retain: d.retain };
+    if (d.packetId !== undefined) o.packetId = d.packetId;
+    return o;
+  }, records.isOutboundRecord),
 };
 
 export const incomingQos2Kind: RecordKind<IncomingQos2Record> = {
@@ -91,19 +102,19 @@ export const incomingQos2Kind: RecordKind<IncomingQos2Record> = {
   key: (r) => records.incomingQos2Key(r.clientId, r.packetId),
   owner: (r) => r.clientId,
   encode: (r) => ({ clientId: r.clientId, packetId: r.packetId }),
-  decode: guarded(records.isIncomingQos2Record, records.copyIncomingQos2),
+  decode: decoder((d) => ({ clientId: d.clientId, packetId: d.packetId }), records.isIncomingQos2Record),
 };
 
 export const willKind: RecordKind<WillRecord> = {
   file: 'wills.db',
   key: (w) => w.clientId,
   encode: (w) => ({ clientId: w.clientId, topicName: w.topicName, payload: encodePayload(w.payload), qos: w.qos, retain: w.retain }),
-  decode: guarded(records.isWillRecord, records.copyWill),
+  decode: decoder((d) => ({ clientId: d.clientId, topicName: d.topicName, payload: payloadOf(d), qos: d.qos, retain: d.retain }), records.isWillRecord),
 };
 
 export const counterKind: RecordKind<CounterRecord> = {
   file: 'counters.db',
   key: (c) => c.name,
   encode: (c) => ({ name: c.name, value: c.value }),
-  decode: guarded(records.isCounterRecord, records.copyCounter),
+  decode: decoder((d) => ({ name: d.name, value: d.value }), records.isCounterRecord),
 };
