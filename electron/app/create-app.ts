@@ -119,7 +119,10 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
       try {
         await broker?.close();
       } finally {
-        if (status.state !== 'failed') setStatus({ state: 'stopped', listeners: [] });
+        if (status.state !== 'failed') {
+          setStatus({ state: 'stopped', listeners: [] });
+          log('fleetwatch: broker stopped');
+        }
       }
     })();
     return closing;
