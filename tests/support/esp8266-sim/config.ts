@@ -24,6 +24,8 @@ export interface SimConfig {
   flashSize: number;
   /** JEDEC id; default derived from flashSize (Winbond 0xEF, type 0x40) */
   flashId?: number;
+  /** false = no DTR/RTS transistors (ESP-01 style): line changes do nothing, reset is by hand */
+  autoResetCircuit: boolean;
   /** GPIO0 at power-on: 'download' = BOOT held (ROM loader), 'flash' = boots the firmware */
   bootMode: 'download' | 'flash';
   /** what the flashed firmware behaves like once it boots */
@@ -58,6 +60,7 @@ export function defaultConfig(): SimConfig {
     mac: '5c:cf:7f:a1:b2:c3',
     crystalMHz: 26,
     flashSize: 1 << 20,
+    autoResetCircuit: true,
     bootMode: 'download',
     firmware: 'tasmota',
     initialBaud: 115200,

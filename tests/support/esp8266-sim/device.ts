@@ -126,6 +126,7 @@ export class SimDevice {
     const enHigh = !(rts && !dtr);
     const gpio0Low = dtr && !rts;
     this.io.event('lines', { dtr, rts, en: enHigh, gpio0: gpio0Low ? 0 : 1 });
+    if (!this.config.autoResetCircuit) return;
     if (!enHigh && this.enHigh) this.holdInReset();
     if (enHigh && !this.enHigh) this.boot(gpio0Low, 'EN released');
     this.enHigh = enHigh;

@@ -62,8 +62,14 @@ function handle(socket: Socket, msg: Record<string, unknown>): void {
   }
 }
 
+let powered = false;
 const server = createServer((socket) => {
   clients.add(socket);
+  // power on once the harness listens, so it sees the boot events too
+  if (!powered) {
+    powered = true;
+    setImmediate(() => device.powerOn());
+  }
   let buf = '';
   socket.on('data', (d) => {
     buf += d.toString('utf8');
@@ -99,7 +105,6 @@ port.open((err) => {
     process.exit(1);
   }
   server.listen(values.control, () => {
-    device.powerOn();
     process.stdout.write('READY\n');
   });
 });

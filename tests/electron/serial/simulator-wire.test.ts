@@ -1,0 +1,119 @@
+/**
+ * The simulator answers with the bytes the real ESP8266 ROM sends (esptool issues #397/#620, serial-protocol.rst),
+ * checked here with raw frames — so the flasher tests above run against the ROM's behaviour, not our assumptions.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimBoard } from '../../support/esp8266-sim/harness.js';
+import { PortOwner, type PortLease } from '../../../electron/serial/port-owner.js';
+import { EspLink } from '../../../electron/serial/esp-link.js';
+import { LoaderCommands } from '../../../electron/serial/loader.js';
+import { Op, SYNC_PAYLOAD, encodeRequest, u32s } from '../../../electron/serial/rom-protocol.js';
+import { slipEncode } from '../../../electron/serial/slip.js';
+import { resetIntoBootloader } from '../../../electron/serial/reset-lines.js';
+import { pattern } from './flash-helpers.js';
+
+const boards: SimBoard[] = [];
+const owner = new PortOwner();
+afterEach(async () => {
+  await owner.closeAll();
+  await Promise.all(boards.splice(0).map((b) => b.stop()));
+});
+
+async function open(opts: Parameters<typeof SimBoard.start>[0] = {}): Promise<{ sim: SimBoard; lease: PortLease; received: () => Buffer }> {
+  const sim = await SimBoard.start(opts);
+  boards.push(sim);
+  const r = await owner.open(sim.hostPath, 115200, 'flash');
+  if (!r.ok) throw new Error(r.message);
+  const chunks: Buffer[] = [];
+  r.link.onData((c) => chunks.push(c));
+  return { sim, lease: r.link, received: () => Buffer.concat(chunks) };
+}
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('simulated ROM on the wire', () => {
+  it('prints the boot banner as noise at 115200 (it is sent at 74880) before anything else', async () => {
+    const { sim, lease, received } = await open({ config: { bootMode: 'flash' } });
+    await resetIntoBootloader(sim.resetLines(), 50);
+    await until(() => received().length > 20, 'boot text');
+    expect(received().includes(Buffer.from('boot mode'))).toBe(false);
+    await lease.close();
+  });
+
+  it('answers SYNC with eight copies of 01 08 02 00 07 07 12 20 00 00', async () => {
+    const { lease, received } = await open();
+    await until(() => received().length > 0, 'banner');
+    const before = received().length;
+    await lease.write(slipEncode(encodeRequest(Op.SYNC, SYNC_PAYLOAD)));
+    const frame = 'c0010802000707122000' + '00c0';
+    await until(() => received().subarray(before).toString('hex').split(frame).length - 1 === 8, 'eight SYNC replies');
+    expect(received().subarray(before).toString('hex')).toBe(frame.repeat(8));
+  });
+
+  it('answers READ_REG 0x40001000 with 01 0a 02 00 01 c1 f0 ff 00 00', async () => {
+    const { lease, received } = await open();
+    await until(() => received().length > 0, 'banner');
+    const before = received().length;
+    await lease.write(slipEncode(encodeRequest(Op.READ_REG, u32s(0x40001000))));
+    await until(() => received().length >= before + 12, 'reply');
+    expect(received().subarray(before).toString('hex')).toBe('c0010a020001c1f0ff0000c0');
+  });
+
+  it('rejects a FLASH_DATA block with a bad checksum with status 01 07, and CHANGE_BAUDRATE as unsupported', async () => {
+    const { lease } = await open();
+    const esp = new EspLink(lease);
+    const cmds = new LoaderCommands(esp);
+    expect((await cmds.sync()).ok).toBe(true);
+    expect((await cmds.flashBegin(0x1000, 1, 0x400, 0, 3000)).ok).toBe(true);
+    const block = Buffer.alloc(0x400, 0x5a);
+    const r = await esp.command(Op.FLASH_DATA, Buffer.concat([u32s(block.length, 0, 0, 0), block]), { checksum: 0x12, timeoutMs: 3000 });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'status', status: { source: 'rom', code: 0x07 } } });
+    expect(await cmds.changeBaudRate(460800, 115200)).toMatchObject({ ok: false, error: { kind: 'unsupported' } });
+    esp.dispose();
+  });
+
+  it('erases twice the asked sectors inside a 64 KB block — a plain erase size destroys what follows the image', async () => {
+    const { sim, lease } = await open({ prefill: (f) => pattern(f.length).copy(f) });
+    const esp = new EspLink(lease);
+    const cmds = new LoaderCommands(esp);
+    expect((await cmds.sync()).ok).toBe(true);
+    // a naive flasher asks for the 4 sectors of its image...
+    expect((await cmds.flashBegin(4 * 4096, 16, 0x400, 0, 3000)).ok).toBe(true);
+    // ...and the ROM erases 8: the 4 sectors after the image are gone
+    expect(sim.readFlash(0, 8 * 4096).every((b) => b === 0xff)).toBe(true);
+    expect(sim.readFlash(8 * 4096, 4096).equals(pattern(9 * 4096).subarray(8 * 4096))).toBe(true);
+    esp.dispose();
+  });
+
+  it('refuses to program over unerased flash with status 01 08 (the ROM reads back and compares)', async () => {
+    const { lease } = await open({ prefill: (f) => Buffer.alloc(f.length, 0x00).copy(f) });
+    const esp = new EspLink(lease);
+    const cmds = new LoaderCommands(esp);
+    expect((await cmds.sync()).ok).toBe(true);
+    expect((await cmds.flashBegin(0, 1, 0x400, 0x10000, 3000)).ok).toBe(true);
+    const r = await cmds.flashData(Buffer.alloc(0x400, 0xa5), 0);
+    expect(r).toMatchObject({ ok: false, error: { kind: 'status', status: { source: 'rom', code: 0x08 } } });
+    esp.dispose();
+  });
+
+  it('says OHAI after a MEM_END that starts the stub, then answers SYNC with value 0', async () => {
+    const { lease } = await open();
+    const esp = new EspLink(lease);
+    const cmds = new LoaderCommands(esp);
+    expect((await cmds.sync()).value).toEqual({ stubRunning: false });
+    const { loadStub } = await import('../../../electron/serial/stub.js');
+    const stub = await loadStub();
+    if (!stub.ok) throw new Error(stub.message);
+    expect(stub.stub.textStart).toBe(0x4010c500);
+    expect((await cmds.runStub(stub.stub)).ok).toBe(true);
+    expect(esp.ohaiSeen).toBe(true);
+    expect((await cmds.sync()).value).toEqual({ stubRunning: true });
+    esp.dispose();
+  });
+});
