@@ -27,6 +27,7 @@ export type PacketHandler = (packet: Packet, wireSize: number) => void;
 
 /** The varint has at most 4 bytes [MQTT-2.2.3]: a 1-byte type + 4 length bytes. */
 const MAX_HEADER = 5;
+const EMPTY = Buffer.alloc(0);
 
 export class PacketDecoder {
   private readonly maxPacketSize: number;
@@ -174,6 +175,7 @@ export class PacketDecoder {
     const reader = this.reader;
     reader.reset(buf, bodyStart, end);
     const result = parsePacket(buf[start] as number, reader);
+    reader.buf = EMPTY; // do not keep the chunk alive through the reader between packets
     if ('kind' in result) {
       this.fail(result);
       return;

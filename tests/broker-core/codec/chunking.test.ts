@@ -39,7 +39,7 @@ describe('chunking', () => {
     },
   );
 
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])('decodes the catalogue stream in 200 random chunkings (seed %i)', (seed) => {
+  it.each([1, 2, 3, 4])('decodes the catalogue stream in 25 random chunkings of up to 400 cuts (seed %i)', (seed) => {
     const random = prng(seed);
     for (let round = 0; round < 25; round++) {
       const cuts = randomCuts(random, stream.length, 1 + Math.floor(random() * 400));
