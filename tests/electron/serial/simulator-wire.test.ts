@@ -106,14 +106,14 @@ describe('simulated ROM on the wire', () => {
     const { lease } = await open();
     const esp = new EspLink(lease);
     const cmds = new LoaderCommands(esp);
-    expect((await cmds.sync()).value).toEqual({ stubRunning: false });
+    expect(await cmds.sync()).toEqual({ ok: true, value: { stubRunning: false } });
     const { loadStub } = await import('../../../electron/serial/stub.js');
     const stub = await loadStub();
     if (!stub.ok) throw new Error(stub.message);
     expect(stub.stub.textStart).toBe(0x4010c500);
     expect((await cmds.runStub(stub.stub)).ok).toBe(true);
     expect(esp.ohaiSeen).toBe(true);
-    expect((await cmds.sync()).value).toEqual({ stubRunning: true });
+    expect(await cmds.sync()).toEqual({ ok: true, value: { stubRunning: true } });
     esp.dispose();
   });
 });
