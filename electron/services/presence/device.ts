@@ -102,6 +102,8 @@ export interface DeviceRecord {
   /** declared in settings: shown as never-seen until it appears */
   expected: boolean;
   availability: AvailabilityFact | null;
+  /** the last message on each linked availability topic (what that topic says now) */
+  topicFacts: Map<string, AvailabilityFact>;
   /** the device itself said it goes to sleep (Homie `sleeping`, Tasmota DEEPSLEEP / `DeepSleep` will) */
   announcedSleep: { at: number; wakeAt: number | null; word: string | null } | null;
   availabilityTopics: string[];
@@ -142,6 +144,7 @@ export function newDevice(id: DeviceId, name: string, now: number, flap: FlapSet
     restarted: false,
     expected: false,
     availability: null,
+    topicFacts: new Map(),
     announcedSleep: null,
     availabilityTopics: [],
     status: initial,

@@ -274,6 +274,10 @@ export class PresenceEngine {
     const target: Record<string, unknown> = into.telemetry as unknown as Record<string, unknown>;
     for (const [key, value] of Object.entries(from.telemetry)) if (target[key] === null && value !== null) target[key] = value;
     if (!into.availability || (from.availability && from.availability.at > into.availability.at)) into.availability = from.availability;
+    for (const [topic, fact] of from.topicFacts) {
+      const mine = into.topicFacts.get(topic);
+      if (!mine || mine.at < fact.at) into.topicFacts.set(topic, fact);
+    }
     if (from.firstSeen !== null && (into.firstSeen === null || from.firstSeen < into.firstSeen)) into.firstSeen = from.firstSeen;
     this.forget(from, false);
     this.emit({ type: 'merged', from: from.id, into: into.id, at: now });
@@ -318,6 +322,11 @@ export class PresenceEngine {
       wakeAt,
     };
     d.availability = fact;
+    if (msg.topicName === topic) {
+      d.topicFacts.set(topic, fact);
+      // bounded like the links themselves: forget topics no longer linked to this device
+      if (d.topicFacts.size > d.availabilityTopics.length) for (const t of d.topicFacts.keys()) if (!d.availabilityTopics.includes(t)) d.topicFacts.delete(t);
+    }
     if (signal.availability === 'sleeping' && publisher === d) d.announcedSleep = { at: now, wakeAt, word: fact.word };
     if (beforeStart && !d.session && d.clientId === null) d.restarted = true;
     if (!beforeStart && !signal.selfReported && signal.availability === 'online') seen(d, now);

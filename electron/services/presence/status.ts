@@ -120,16 +120,24 @@ export function deriveBase(d: DeviceRecord, now: number): StatusRecord {
   return rec('never-seen', 'no-session-yet', d.firstSeen ?? now);
 }
 
-/** Reconciliation flags that follow from the facts (the others come from trackers). */
+/**
+ * Reconciliation flags that follow from the facts (the others come from trackers), judged per
+ * availability topic on what that topic says now:
+ * - a topic says online but there is no session (a retained birth outliving its device);
+ * - a topic says offline/sleeping while the session lives, and the device did not say it itself
+ *   (another client, or the will of an older session landing late).
+ */
 export function reconciliationFlags(d: DeviceRecord): DeviceFlagDto[] {
-  const a = d.availability;
-  if (!a) return [];
   const flags: DeviceFlagDto[] = [];
-  if (!d.session && a.availability === 'online' && a.selfReportedConvention) {
-    flags.push({ kind: 'online-without-session', topicName: a.topicName, payload: a.payload, retained: a.retained || a.beforeStart, since: a.at });
-  }
-  if (d.session && !a.fromSelf && a.availability !== 'online' && a.at >= d.session.connectedAt) {
-    flags.push({ kind: 'availability-contradicts-session', topicName: a.topicName, payload: a.payload, publisherId: a.publisherId, isWill: a.isWill, since: a.at });
+  for (const topic of d.availabilityTopics) {
+    const a = d.topicFacts.get(topic);
+    if (!a) continue;
+    if (!d.session && a.availability === 'online' && a.selfReportedConvention && !flags.some((f) => f.kind === 'online-without-session')) {
+      flags.push({ kind: 'online-without-session', topicName: a.topicName, payload: a.payload, retained: a.retained || a.beforeStart, since: a.at });
+    }
+    if (d.session && !a.fromSelf && a.availability !== 'online' && a.at >= d.session.connectedAt && !flags.some((f) => f.kind === 'availability-contradicts-session')) {
+      flags.push({ kind: 'availability-contradicts-session', topicName: a.topicName, payload: a.payload, publisherId: a.publisherId, isWill: a.isWill, since: a.at });
+    }
   }
   return flags;
 }
