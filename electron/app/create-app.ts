@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNedbPersistence } from '../persistence/nedb-persistence.js';
+import { lockDataDir } from './data-lock.js';
 import type { BrokerStatusDto, Handlers, ListenerDto } from '../contract/index.js';
 import { createRealBroker, type BrokerPort, type CreateBroker } from './broker-port.js';
 import { ContractEmitter } from './events.js';
@@ -65,6 +66,8 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const mqttHost = options.mqttHost ?? DEFAULT_MQTT_HOST;
   await mkdir(options.dataDir, { recursive: true });
+  // Throws DataDirInUseError when another Fleetwatch uses this folder: better than both rewriting it.
+  const lock = await lockDataDir(options.dataDir);
 
   const events = new ContractEmitter(log);
   let status: BrokerStatusDto = { state: 'starting', listeners: [], startedAt: null, error: null, dataDir: options.dataDir };
@@ -77,7 +80,10 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
   let monitor: { stop(): void } | null = null;
   let topics: AttachedTopics | null = null;
   const templates = new PublishTemplates(options.dataDir);
-  const templatesLoaded = await templates.load();
+  const templatesLoaded = await templates.load().catch(async (err: unknown) => {
+    await lock.release();
+    throw err;
+  });
   if (templatesLoaded.problem) log(`fleetwatch: ${templatesLoaded.problem}`);
   try {
     const factory = options.createBroker ?? createRealBroker;
@@ -104,7 +110,11 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
     // The app still starts: the UI shows why the broker is down instead of the app refusing to open.
     const message = describeListenError(err, mqttHost, options.mqttPort);
     log(`fleetwatch: broker failed to start: ${message}`);
+    monitor?.stop();
+    monitor = null;
     await broker?.close().catch(() => undefined);
+    // Handlers answer from a null broker (zeros, no clients) rather than from a closed one.
+    broker = null;
     setStatus({ state: 'failed', error: message });
   }
 
@@ -123,6 +133,7 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
           setStatus({ state: 'stopped', listeners: [] });
           log('fleetwatch: broker stopped');
         }
+        await lock.release();
       }
     })();
     return closing;

@@ -89,6 +89,6 @@ describe('fleetwatch serve', () => {
     expect(defaultDataDir({ XDG_DATA_HOME: '/x/data' }, 'linux', '/home/u')).toBe('/x/data/fleetwatch');
     expect(defaultDataDir({}, 'linux', '/home/u')).toBe('/home/u/.local/share/fleetwatch');
     expect(defaultDataDir({ XDG_DATA_HOME: 'relative' }, 'linux', '/home/u')).toBe('/home/u/.local/share/fleetwatch');
-    expect(defaultDataDir({}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Application Support/fleetwatch');
+    expect(defaultDataDir({}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Application Support/Fleetwatch/data');
   });
 });
