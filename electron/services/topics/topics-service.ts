@@ -141,7 +141,7 @@ export class TopicsService {
     const topicNames: string[] = [];
     for (const node of this.#store.values()) {
       const current = currentPayload(node);
-      if (!current || !searchableText(current.bytes).toLowerCase().includes(needle)) continue;
+      if (!current || !searchableText(current).toLowerCase().includes(needle)) continue;
       if (topicNames.length >= max) return { topicNames, truncated: true };
       topicNames.push(node.topicName);
     }

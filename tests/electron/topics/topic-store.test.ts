@@ -7,7 +7,6 @@ function limits(over: Partial<TopicsLimits> = {}): TopicsLimits {
   return { ...DEFAULT_LIMITS, ...over };
 }
 
-const dec = new TextDecoder();
 
 describe('topic store: per-topic state', () => {
   it('keeps the last message metadata, count and publisher of each topic', () => {
@@ -18,7 +17,7 @@ describe('topic store: per-topic state', () => {
 
     const node = store.get('lab/t1/temp')!;
     expect(node).toMatchObject({ count: 2, qos: 2, retain: true, publisherId: 'tasmota-b', lastAt: 2000, size: 4 });
-    expect(dec.decode(node.history.at(-1)!.bytes)).toBe('21.0');
+    expect(node.history.at(-1)!.data).toBe('21.0');
     expect(store.size).toBe(2);
     expect(store.messages).toBe(3);
   });
@@ -28,14 +27,14 @@ describe('topic store: per-topic state', () => {
     const bytes = new TextEncoder().encode('abc');
     store.ingest(msg('a', bytes));
     bytes[0] = 0x7a;
-    expect(dec.decode(store.get('a')!.history[0]!.bytes)).toBe('abc');
+    expect(store.get('a')!.history[0]!.data).toBe('abc');
   });
 
   it('cuts payloads longer than the preview bound and keeps their real size', () => {
     const store = new TopicStore(limits({ previewBytes: 16 }));
     store.ingest(msg('big', 'x'.repeat(100)));
     const entry = store.get('big')!.history[0]!;
-    expect(entry.bytes.byteLength).toBe(16);
+    expect(entry.data.length).toBe(16);
     expect(entry.size).toBe(100);
   });
 
@@ -43,7 +42,7 @@ describe('topic store: per-topic state', () => {
     const store = new TopicStore(limits({ historyLength: 3 }));
     for (let i = 1; i <= 5; i++) store.ingest(msg('h', `v${i}`, { at: i }));
     const node = store.get('h')!;
-    expect(node.history.map((e) => dec.decode(e.bytes))).toEqual(['v3', 'v4', 'v5']);
+    expect(node.history.map((e) => e.data)).toEqual(['v3', 'v4', 'v5']);
     expect(node.history.map((e) => e.at)).toEqual([3, 4, 5]);
     expect(node.count).toBe(5);
   });
@@ -94,7 +93,7 @@ describe('topic store: memory budget and shedding', () => {
     expect(store.shed.historyEntries).toBeGreaterThan(0);
     expect(store.shed.previews).toBe(0);
     expect(store.shed.topics).toBe(0);
-    for (let t = 0; t < 10; t++) expect(dec.decode(store.get(`t/${t}`)!.history.at(-1)!.bytes)).toBe(`r4-t${t}`.padEnd(10, '.'));
+    for (let t = 0; t < 10; t++) expect(store.get(`t/${t}`)!.history.at(-1)!.data).toBe(`r4-t${t}`.padEnd(10, '.'));
     // Hottest topic kept more history than the coldest.
     expect(store.get('t/9')!.history.length).toBeGreaterThan(store.get('t/0')!.history.length);
     expect(store.get('t/0')!.historyShed).toBeGreaterThan(0);
