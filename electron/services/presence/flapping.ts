@@ -17,6 +17,8 @@ export class FlapDetector {
   private changes: Ring<number>;
   /** since when the device is flapping, or null */
   flappingSince: number | null = null;
+  /** the latest change (kept when the window expires it: settling is measured from it) */
+  private lastChangeAt: number | null = null;
 
   constructor(private settings: FlapSettings = DEFAULT_FLAP) {
     this.changes = new Ring(Math.max(2, settings.transitions));
@@ -33,6 +35,7 @@ export class FlapDetector {
   /** Record one online↔offline change; returns true when this change starts a flapping episode. */
   record(at: number): boolean {
     this.changes.push(at);
+    this.lastChangeAt = at;
     this.expire(at);
     if (this.flappingSince === null && this.changes.length >= this.settings.transitions) {
       this.flappingSince = at;
@@ -50,8 +53,8 @@ export class FlapDetector {
   /** Returns true when a flapping episode ends at `now` (a whole window without a change). */
   settle(now: number): boolean {
     if (this.flappingSince === null) return false;
-    const last = this.changes.last();
-    if (last === undefined || now - last >= this.settings.windowMs) {
+    const last = this.lastChangeAt;
+    if (last === null || now - last >= this.settings.windowMs) {
       this.flappingSince = null;
       this.expire(now);
       return true;
@@ -61,9 +64,8 @@ export class FlapDetector {
 
   /** When `settle` could next succeed, for the scheduler. */
   nextDeadline(): number | null {
-    if (this.flappingSince === null) return null;
-    const last = this.changes.last();
-    return last === undefined ? null : last + this.settings.windowMs;
+    if (this.flappingSince === null || this.lastChangeAt === null) return null;
+    return this.lastChangeAt + this.settings.windowMs;
   }
 
   get windowMs(): number {

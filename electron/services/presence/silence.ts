@@ -9,7 +9,7 @@ import { Ring, median } from './ring.js';
 
 export const SILENCE_FACTOR = 2.5;
 /** reports within this of each other are one burst (STATE and SENSOR arrive together) */
-export const BURST_MS = 1_000;
+export const BURST_MS = 250;
 export const MIN_PERIOD_GAPS = 3;
 
 export class SilenceWatch {

@@ -173,6 +173,23 @@ describe('presence engine: flapping and duplicate client ids', () => {
     expect(h.status('flappy')).toBe('online/session');
   });
 
+  it('settles flapping even when other events arrive after the window expired the changes', () => {
+    const h = harness();
+    for (let i = 0; i < 3; i++) {
+      h.connect('flappy');
+      h.disconnect('flappy', 'connection-lost');
+    }
+    h.connect('flappy');
+    expect(h.status('flappy')).toBe('flapping/transitions');
+    h.engine.tick(h.now());
+    h.advance(0);
+    // jump past the window without ticking, then a message re-evaluates the device first
+    const later = h.now() + 130_000;
+    h.engine.message({ topicName: 'x/y', payload: new TextEncoder().encode('1'), qos: 0, retain: false, publisherId: 'flappy', isWill: false, at: later }, later);
+    h.engine.tick(later);
+    expect(h.status('flappy')).toBe('online/session');
+  });
+
   it('names two devices fighting over one client id with their addresses', () => {
     const h = harness();
     let a = h.connect('dup', { ip: '10.0.0.21' });
