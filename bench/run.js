@@ -7,75 +7,21 @@
  * the summary into bench/README.md. A broker that fails, crashes or hangs in a scenario
  * gets that run marked failed, and the bench carries on.
  */
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE } from './lib/args.js';
-import { SocketPool } from './lib/client.js';
+import { runOne } from './lib/run-one.js';
 import { machineInfo, loadAverage } from './lib/machine.js';
 import { summarize } from './lib/summary.js';
 import { tables, machineLine, updateReadme } from './lib/report.js';
-import { errorText, nowS, withTimeout } from './lib/util.js';
+import { errorText, nowS } from './lib/util.js';
 import { BROKERS, BROKER_NAMES } from './brokers/index.js';
 import { mosquittoConfig } from './brokers/mosquitto.js';
 import { SCENARIOS, DETAILS, SCENARIO_NAMES } from './scenarios/index.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchDir, '..');
-
-/** @param {string} path @param {number} bytes */
-function tail(path, bytes) {
-  try {
-    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-    return text.slice(-bytes);
-  } catch (_err) {
-    return '';
-  }
-}
-
-/**
- * One scenario against one fresh broker.
- * @param {string} brokerName @param {import('./scenarios/context.js').Scenario} scenario
- * @param {Record<string, number>} p @param {number} rep
- * @returns {Promise<import('./lib/summary.js').Run>}
- */
-async function runOne(brokerName, scenario, p, rep) {
-  const workDir = mkdtempSync(join(tmpdir(), `fw-bench-${brokerName}-`));
-  const pool = new SocketPool();
-  const started = nowS();
-  const start = BROKERS[brokerName];
-  /** @type {import('./brokers/spawn-broker.js').BrokerHandle | null} */
-  let broker = null;
-  try {
-    if (!start) throw new Error(`unknown broker ${brokerName}`);
-    broker = await start({ workDir });
-    const crashed = broker.exited.then((info) => {
-      throw new Error(`broker ${info} during the scenario`);
-    });
-    crashed.catch(() => undefined);
-    const metrics = await withTimeout(
-      Promise.race([scenario.run({ port: broker.port, brokerPid: broker.pid, pool, p }), crashed]),
-      scenario.timeoutMs(p),
-      `${scenario.name} on ${brokerName}`,
-    );
-    return { scenario: scenario.name, broker: brokerName, rep, ok: true, seconds: nowS() - started, metrics };
-  } catch (err) {
-    return {
-      scenario: scenario.name,
-      broker: brokerName,
-      rep,
-      ok: false,
-      seconds: nowS() - started,
-      error: errorText(err),
-      logTail: tail(join(workDir, 'broker.log'), 2000),
-    };
-  } finally {
-    pool.destroyAll();
-    await broker?.stop();
-    rmSync(workDir, { recursive: true, force: true });
-  }
-}
 
 /** @param {import('./lib/summary.js').Run} r */
 function progressLine(r) {
@@ -114,7 +60,7 @@ async function main() {
     process.stdout.write(`rep ${rep}/${opts.reps} (order: ${order.join(', ')})\n`);
     for (const { scenario } of selected) {
       for (const broker of order) {
-        const run = await runOne(broker, scenario, scenario.params[mode], rep);
+        const run = await runOne(broker, BROKERS[broker], scenario, scenario.params[mode], rep);
         runs.push(run);
         process.stdout.write(`${progressLine(run)}\n`);
       }

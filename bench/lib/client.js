@@ -13,6 +13,19 @@ export class SocketPool {
   constructor() {
     /** @type {Set<net.Socket>} */
     this.sockets = new Set();
+    this.closing = false;
+    /** @type {(err: Error) => void} */
+    this.rejectFailure = () => {};
+    /** Rejects when the broker closes a connection the scenario did not close itself. */
+    this.failure = new Promise((_resolve, reject) => {
+      this.rejectFailure = reject;
+    });
+    this.failure.catch(() => undefined);
+  }
+
+  /** @param {string} what */
+  unexpectedClose(what) {
+    if (!this.closing) this.rejectFailure(new Error(`connection lost: ${what}`));
   }
 
   /** @param {net.Socket} socket */
@@ -22,6 +35,7 @@ export class SocketPool {
   }
 
   destroyAll() {
+    this.closing = true;
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
   }
@@ -31,10 +45,12 @@ export class SocketPool {
 const ACK_BUF_START = 4096;
 
 export class RawClient {
-  /** @param {net.Socket} socket @param {string} clientId */
-  constructor(socket, clientId) {
+  /** @param {net.Socket} socket @param {string} clientId @param {SocketPool} pool */
+  constructor(socket, clientId, pool) {
     this.socket = socket;
     this.clientId = clientId;
+    /** set when we close the connection on purpose (DISCONNECT) */
+    this.leaving = false;
     this.sessionPresent = false;
     /** @type {string | null} why the connection ended, once it has */
     this.closedReason = null;
@@ -58,7 +74,10 @@ export class RawClient {
       if (this.reader.error) this.fail(`unparseable stream: ${this.reader.error.message}`);
     });
     socket.on('error', (err) => this.fail(err.message));
-    socket.on('close', () => this.fail('connection closed'));
+    socket.on('close', () => {
+      this.fail('connection closed by the broker');
+      if (!this.leaving) pool.unexpectedClose(`${clientId} (${this.closedReason})`);
+    });
   }
 
   /** @param {string} reason */
@@ -136,6 +155,7 @@ export class RawClient {
   /** Sends DISCONNECT and waits for the socket to close (the broker closes it, or we do). */
   async disconnect(timeoutMs = 5_000) {
     if (this.socket.destroyed) return;
+    this.leaving = true;
     const closed = new Promise((resolve) => this.socket.once('close', resolve));
     this.socket.end(DISCONNECT);
     await withTimeout(closed, timeoutMs, `close after DISCONNECT for ${this.clientId}`).catch(() => this.socket.destroy());
@@ -156,7 +176,7 @@ export async function openClient(port, opts, pool, timeoutMs = 15_000, setup = u
   const socket = net.connect({ host: '127.0.0.1', port });
   socket.setNoDelay(true);
   pool.add(socket);
-  const client = new RawClient(socket, opts.clientId);
+  const client = new RawClient(socket, opts.clientId, pool);
   setup?.(client);
   const connack = new Promise((resolve, reject) => {
     client.pendingConnack = (rc, sessionPresent) => {
@@ -170,6 +190,7 @@ export async function openClient(port, opts, pool, timeoutMs = 15_000, setup = u
   try {
     return /** @type {RawClient} */ (await withTimeout(connack, timeoutMs, `CONNACK for ${opts.clientId}`));
   } catch (err) {
+    client.leaving = true;
     socket.destroy();
     throw err;
   }

@@ -22,14 +22,20 @@ export function makeTemplate({ topicName, payloadSize, qos = 0, retain = false }
 }
 
 /**
- * QoS 0 at saturation: writes batches as fast as the socket takes them, waits for 'drain'
- * when the broker stops reading, and yields to the event loop between bursts so subscribers
- * in the same process keep receiving.
+ * QoS 0 at saturation: writes batches as fast as the end-to-end credit allows (see credit.js),
+ * waits for 'drain' when the broker stops reading, and yields to the event loop between bursts
+ * so subscribers in the same process keep receiving.
  */
 export class Flooder {
-  /** @param {RawClient} client @param {PublishTemplate} tpl @param {number} pubId @param {number} batch packets per write */
-  constructor(client, tpl, pubId, batch) {
+  /**
+   * @param {RawClient} client @param {PublishTemplate} tpl @param {number} pubId @param {number} batch packets per write
+   * @param {import('./credit.js').Credit} credit @param {number} deliveriesPerMessage subscribers reached by one message
+   */
+  constructor(client, tpl, pubId, batch, credit, deliveriesPerMessage) {
     this.client = client;
+    this.credit = credit;
+    this.cost = batch * deliveriesPerMessage;
+    this.resume = () => this.pump();
     this.tpl = tpl;
     this.pubId = pubId;
     this.batch = batch;
@@ -61,6 +67,10 @@ export class Flooder {
     const seqAt = this.tpl.payloadOffset + SEQ;
     for (let burst = 0; burst < 4; burst += 1) {
       if (!this.running || this.waitingDrain || socket.destroyed) return;
+      if (!this.credit.tryTake(this.cost)) {
+        this.credit.wait(this.resume);
+        return;
+      }
       const buf = Buffer.from(this.batchTemplate);
       for (let k = 0; k < this.batch; k += 1) buf.writeUInt32BE(this.sent + k, k * len + seqAt);
       this.sent += this.batch;
@@ -90,6 +100,7 @@ export class WindowedPublisher {
    * @param {SeqLedger} o.ledger
    * @param {number} [o.limit] stop after this many messages (default: until stop())
    * @param {(buf: Buffer, packetOffset: number, seq: number) => void} [o.patch] per-message edits (e.g. topic digits)
+   * @param {import('./credit.js').Credit} [o.credit] end-to-end bound shared by all publishers
    */
   constructor(client, o) {
     this.client = client;
@@ -103,6 +114,11 @@ export class WindowedPublisher {
     this.protocolErrors = 0;
     client.onAck = (type, packetId) => this.handleAck(type, packetId);
     client.onChunkEnd = () => this.fill();
+    this.waitingCredit = false;
+    this.resume = () => {
+      this.waitingCredit = false;
+      this.fill();
+    };
   }
 
   start() {
@@ -146,8 +162,14 @@ export class WindowedPublisher {
   }
 
   fill() {
-    const room = Math.min(this.o.window - this.inflight, this.o.limit === undefined ? Infinity : this.o.limit - this.sent);
-    if (!this.running || room <= 0 || this.client.socket.destroyed) return;
+    const want = Math.min(this.o.window - this.inflight, this.o.limit === undefined ? Infinity : this.o.limit - this.sent);
+    if (!this.running || want <= 0 || this.client.socket.destroyed) return;
+    const room = this.o.credit ? this.o.credit.takeUpTo(want) : want;
+    if (room < want && this.o.credit && !this.waitingCredit) {
+      this.waitingCredit = true;
+      this.o.credit.wait(this.resume);
+    }
+    if (room <= 0) return;
     const { tpl, pubId, patch } = this.o;
     const len = tpl.packet.length;
     const buf = Buffer.allocUnsafe(room * len);

@@ -47,12 +47,17 @@ export default {
     const t0 = nowS();
     /** @type {import('../lib/client.js').RawClient | null} */
     let again = null;
+    // The client that acks: set by openClient's setup callback, because the queued messages may
+    // arrive in the same chunk as CONNACK, before openClient has resolved (`again` is null then).
+    /** @type {import('../lib/client.js').RawClient | null} */
+    let acker = null;
     const onPublish = (/** @type {number} */ flags, /** @type {Buffer} */ buf, /** @type {number} */ start, /** @type {number} */ end) => {
       const topicEnd = start + 2 + buf.readUInt16BE(start);
-      if (((flags >> 1) & 3) > 0) again?.queueAck(TYPE.PUBACK, buf.readUInt16BE(topicEnd));
+      if (((flags >> 1) & 3) > 0) acker?.queueAck(TYPE.PUBACK, buf.readUInt16BE(topicEnd));
       ledger.markReceived(buf.readUInt32BE(end - payloadSize + PUB_ID), buf.readUInt32BE(end - payloadSize + SEQ));
     };
     again = await openClient(port, session, pool, 15_000, (c) => {
+      acker = c;
       c.onPublish = onPublish;
     });
     let complete = true;

@@ -1,6 +1,8 @@
 // @ts-check
 /**
  * QoS 1 / QoS 2 end to end: windowed publishers into one subscriber at the same QoS.
+ * At most `endToEnd` messages may be between publishing and the subscriber's receipt (QoS 1) or
+ * PUBREL (QoS 2), so this measures the sustainable rate, not how a broker builds a backlog.
  * Zero loss: every message the broker acknowledged (PUBACK, or PUBREC at QoS 2) reaches the
  * subscriber. QoS 2 must also deliver each message exactly once [MQTT-4.3.3].
  */
@@ -11,6 +13,7 @@ import { PUB_ID, SEQ } from '../lib/payload.js';
 import { SeqLedger } from '../lib/seq-ledger.js';
 import { CpuWindow } from '../lib/proc-stats.js';
 import { sleep, waitFor } from '../lib/util.js';
+import { Credit } from '../lib/credit.js';
 
 /** @param {1 | 2} qos @returns {import('./context.js').Scenario} */
 function qosScenario(qos) {
@@ -18,14 +21,15 @@ function qosScenario(qos) {
     name: `qos${qos}`,
     title: `QoS ${qos} end to end`,
     params: {
-      full: { publishers: 10, window: 50, payloadSize: 64, warmupMs: 500, measureMs: 4000, settleMs: 30_000 },
-      quick: { publishers: 2, window: 20, payloadSize: 64, warmupMs: 100, measureMs: 500, settleMs: 10_000 },
+      full: { publishers: 10, window: 50, endToEnd: 1000, payloadSize: 64, warmupMs: 500, measureMs: 4000, settleMs: 30_000 },
+      quick: { publishers: 2, window: 20, endToEnd: 80, payloadSize: 64, warmupMs: 100, measureMs: 500, settleMs: 10_000 },
     },
     timeoutMs: (p) => (p.warmupMs ?? 0) + (p.measureMs ?? 0) + 2 * (p.settleMs ?? 0) + 30_000,
     async run({ port, brokerPid, pool, p }) {
       const payloadSize = p.payloadSize ?? 64;
       const settleMs = p.settleMs ?? 30_000;
       const ledger = new SeqLedger();
+      const credit = new Credit(p.endToEnd ?? 1000, 1000);
       const sub = await openClient(port, { clientId: `bench-qos${qos}-sub` }, pool);
       /** QoS 2 receiver state: packet ids awaiting PUBREL (a re-sent PUBLISH is not a new delivery). */
       const awaitingRel = new Uint8Array(65536);
@@ -45,16 +49,19 @@ function qosScenario(qos) {
           awaitingRel[packetId] = 1;
         } else if (got === 1) {
           sub.queueAck(TYPE.PUBACK, packetId);
+          credit.delivered();
         }
         const payload = end - payloadSize;
         ledger.markReceived(buf.readUInt32BE(payload + PUB_ID), buf.readUInt32BE(payload + SEQ));
       };
       sub.onAck = (type, packetId) => {
         if (type === TYPE.PUBREL) {
+          if (awaitingRel[packetId] === 1) credit.delivered();
           awaitingRel[packetId] = 0;
           sub.queueAck(TYPE.PUBCOMP, packetId);
         }
       };
+      sub.onChunkEnd = () => credit.wake();
       await sub.subscribe([{ topicFilter: `bench/qos${qos}/#`, qos }]);
       const clients = await Promise.all(
         Array.from({ length: p.publishers ?? 1 }, (_, i) => openClient(port, { clientId: `bench-qos${qos}-pub-${i}` }, pool)),
@@ -67,6 +74,7 @@ function qosScenario(qos) {
             pubId: i,
             window: p.window ?? 50,
             ledger,
+            credit,
           }),
       );
       for (const w of publishers) w.start();
@@ -79,6 +87,7 @@ function qosScenario(qos) {
       const a1 = ledger.ackedCount;
       const window = cpu.end();
       for (const w of publishers) w.stop();
+      credit.close();
       const inflight = () => publishers.reduce((sum, w) => sum + w.inflight, 0);
       let settled = true;
       await waitFor(() => inflight() === 0, settleMs, () => `${inflight()} publishes still unacknowledged`).catch(() => {
@@ -98,6 +107,7 @@ function qosScenario(qos) {
         lost,
         duplicates: ledger.duplicates,
         resends,
+        stallWriteOffs: credit.writtenOff,
         wrongQos,
         protocolErrors: publishers.reduce((sum, w) => sum + w.protocolErrors, 0),
         settled,
