@@ -45,7 +45,7 @@ export function pumpQueue(core: BrokerCore, session: Session): void {
     const msg = session.dequeueForSend(maxInflight);
     if (msg === undefined) break;
     sendPublish(core, conn, msg, false);
-    core.sync.putOutbound(session, msg);
+    core.sync.markInflight(session, msg);
   }
   conn.updateCongestion();
 }

@@ -43,6 +43,18 @@ export class SessionSync {
     return this.watch('putOutbound', this.persistence.putOutbound(outboundRecord(session.clientId, msg)));
   }
 
+  /**
+   * A queued message was sent (queued → inflight). Written for QoS 2 only: a QoS 2 receiver
+   * remembers the packet id until PUBREL, so after a crash the message must be re-sent under the
+   * same id [MQTT-4.4.0-1] or it would be delivered twice. A QoS 1 receiver keeps no state, so
+   * re-sending the still-"queued" record after a crash under a new id is the same at-least-once
+   * delivery — and skipping the write halves the disk work of draining a queue.
+   */
+  markInflight(session: Session, msg: OutboundMessage): Promise<void> | undefined {
+    if (msg.qos === 1) return undefined;
+    return this.putOutbound(session, msg);
+  }
+
   deleteOutbound(session: Session, msg: OutboundMessage): Promise<void> | undefined {
     if (this.persistence === undefined || session.cleanSession) return undefined;
     return this.watch('deleteOutbound', this.persistence.deleteOutbound(session.clientId, msg.seq));
