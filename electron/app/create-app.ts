@@ -15,6 +15,7 @@ import { createHandlers } from './handlers/index.js';
 import { startStatsMonitor } from './stats-monitor.js';
 import { attachTopicsService, type AttachedTopics } from '../services/topics/attach.js';
 import { PublishTemplates } from '../services/topics/publish-templates.js';
+import { attachFleet, type AttachedFleet } from '../services/presence/attach.js';
 
 export interface AppNotification {
   title: string;
@@ -79,6 +80,7 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
   let broker: BrokerPort | null = null;
   let monitor: { stop(): void } | null = null;
   let topics: AttachedTopics | null = null;
+  let fleet: AttachedFleet | null = null;
   const templates = new PublishTemplates(options.dataDir);
   const templatesLoaded = await templates.load().catch(async (err: unknown) => {
     await lock.release();
@@ -104,6 +106,13 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
     if (bound.ws) listeners.push({ transport: 'ws', host: bound.ws.host, port: bound.ws.port });
     monitor = startStatsMonitor(broker, events, { intervalMs: options.statsIntervalMs ?? 1000 });
     topics = await attachTopicsService(broker, (changes) => events.emit('topics.changes', changes));
+    fleet = await attachFleet(broker, options.dataDir, {
+      delta: (d) => events.emit('fleet.delta', d),
+      raised: (a) => events.emit('alerts.raised', a),
+      acknowledged: (ids) => events.emit('alerts.acknowledged', { ids }),
+      notify: options.notify,
+      log,
+    });
     setStatus({ state: 'running', listeners, startedAt: Date.now() });
     for (const l of listeners) log(`fleetwatch: mqtt listening on ${l.transport} ${l.host}:${l.port}`);
   } catch (err) {
@@ -112,19 +121,22 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
     log(`fleetwatch: broker failed to start: ${message}`);
     monitor?.stop();
     monitor = null;
+    await fleet?.close().catch(() => undefined);
+    fleet = null;
     await broker?.close().catch(() => undefined);
     // Handlers answer from a null broker (zeros, no clients) rather than from a closed one.
     broker = null;
     setStatus({ state: 'failed', error: message });
   }
 
-  const handlers = createHandlers({ broker, status: () => status, topics: topics?.service ?? null, templates });
+  const handlers = createHandlers({ broker, status: () => status, topics: topics?.service ?? null, templates, fleet });
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       monitor?.stop();
       topics?.close();
+      await fleet?.close().catch((err: unknown) => log(`fleetwatch: closing the fleet services failed: ${err instanceof Error ? err.message : String(err)}`));
       if (status.state === 'running') setStatus({ state: 'stopping' });
       try {
         await broker?.close();

@@ -14,9 +14,13 @@
 
 import type { BrokerEvents, BrokerRequests } from './broker.js';
 import type { TopicsEvents, TopicsRequests } from './topics.js';
+import type { FleetEvents, FleetRequests } from './fleet.js';
+import type { AlertsEvents, AlertsRequests } from './alerts.js';
 
 export type * from './broker.js';
 export type * from './topics.js';
+export type * from './fleet.js';
+export type * from './alerts.js';
 
 /**
  * All areas. To add one: import its two types above, re-export its file, and add one
@@ -25,7 +29,9 @@ export type * from './topics.js';
  */
 type Areas =
   & { requests: BrokerRequests; events: BrokerEvents }
-  & { requests: TopicsRequests; events: TopicsEvents };
+  & { requests: TopicsRequests; events: TopicsEvents }
+  & { requests: FleetRequests; events: FleetEvents }
+  & { requests: AlertsRequests; events: AlertsEvents };
 
 export type Requests = Areas['requests'];
 export type Events = Areas['events'];

@@ -6,12 +6,15 @@
 import type { Handlers } from '../../contract/index.js';
 import { brokerHandlers, type BrokerHandlerDeps } from './broker.js';
 import { topicsHandlers, type TopicsHandlerDeps } from './topics.js';
+import { alertsHandlers, fleetHandlers, type FleetHandlerDeps } from './fleet.js';
 
-export type HandlerDeps = BrokerHandlerDeps & TopicsHandlerDeps;
+export type HandlerDeps = BrokerHandlerDeps & TopicsHandlerDeps & FleetHandlerDeps;
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...brokerHandlers(deps),
     ...topicsHandlers(deps),
+    ...fleetHandlers(deps),
+    ...alertsHandlers(deps),
   };
 }

@@ -9,6 +9,7 @@ import type { EventName, Method, RequestOf } from '../../contract/index.js';
 import type { Validator } from './guards.js';
 import { brokerEventNames, brokerValidators } from './broker.js';
 import { topicsEventNames, topicsValidators } from './topics.js';
+import { alertsEventNames, alertsValidators, fleetEventNames, fleetValidators } from './fleet.js';
 
 export type AreaValidators<R extends { [K in keyof R]: { request: unknown; response: unknown } }> = {
   [M in keyof R]: Validator<R[M]['request']>;
@@ -21,9 +22,13 @@ export type EventNames = { [E in EventName]: true };
 export const validators: Validators = {
   ...brokerValidators,
   ...topicsValidators,
+  ...fleetValidators,
+  ...alertsValidators,
 };
 
 export const eventNames: EventNames = {
   ...brokerEventNames,
   ...topicsEventNames,
+  ...fleetEventNames,
+  ...alertsEventNames,
 };
