@@ -86,6 +86,8 @@ export async function runShell(electron: ElectronApi, options: ShellOptions): Pr
   }
 
   await app.whenReady();
+  // Windows shows notifications only for an app with an AppUserModelID (electron-builder's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('org.fleetwatch.desktop');
 
   const notify = createNotifier(electron, { log, onClick: () => showWindow(win) });
   const { mqttPort, mqttHost, wsPort } = brokerArgs(options.argv);
