@@ -17,5 +17,7 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: true,
     target: 'es2022',
+    // The timing report fires on a busy machine and would clutter `npm run serve`'s output.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
 });
