@@ -143,7 +143,7 @@ class FleetwatchBroker implements Broker {
 
   clients(): ClientInfo[] {
     const out: ClientInfo[] = [];
-    for (const conn of this.core.connections) if (conn.isConnected && conn.info !== undefined) out.push({ ...conn.info });
+    for (const conn of this.core.connections) if (conn.isConnected) out.push(conn.clientInfo());
     return out;
   }
 

@@ -9,7 +9,7 @@
 
 import type { ClientInfo, DisconnectReason } from '../api.js';
 import type { Packet, Will } from '../codec/packets.js';
-import { PacketDecoder, type DecodeError } from '../codec/decoder.js';
+import type { DecodeError, PacketDecoder } from '../codec/decoder.js';
 import type { Session, SessionOwner } from '../session/session.js';
 import type { BrokerCore } from './core.js';
 import type { Wire, WireListener } from './wire.js';
@@ -41,15 +41,23 @@ interface PendingAck {
   ready: boolean;
 }
 
+
 /** Batches up to this size are joined into one buffer; larger ones go out as a vectored write. */
 const CONCAT_LIMIT = 64 * 1024;
 
 export class Connection implements WireListener, SessionOwner {
   clientId = '';
   session: Session | undefined = undefined;
-  info: ClientInfo | undefined = undefined;
+  /** the will to publish if the connection ends without DISCONNECT (cleared once handled) */
   will: Will | undefined = undefined;
   keepalive = 0;
+  /** what CONNECT said, kept as plain fields; clientInfo() builds the object on demand */
+  address = '';
+  protocolLevel = 0;
+  cleanSession = true;
+  username: string | undefined = undefined;
+  declaredWill: Will | undefined = undefined;
+  connectedAt = 0;
   /** a packet arrived since the last keepalive sweep */
   active = false;
   lastActivity: number;
@@ -62,7 +70,6 @@ export class Connection implements WireListener, SessionOwner {
 
   private state = NEW;
   private decoder: PacketDecoder | undefined = undefined;
-  private onPacket: ((packet: Packet) => void) | undefined = undefined;
   private out: Buffer[] | undefined = undefined;
   private outBytes = 0;
   private acks: PendingAck[] | undefined = undefined;
@@ -80,6 +87,23 @@ export class Connection implements WireListener, SessionOwner {
 
   get routeSource(): RouteSource {
     return (this.source ??= { publisherId: this.clientId, from: this, isWill: false });
+  }
+
+  /** The ClientInfo of a connected client (a fresh object each call). */
+  clientInfo(): ClientInfo {
+    const info: ClientInfo = {
+      clientId: this.clientId,
+      address: this.address,
+      transport: this.wire.transport,
+      protocol: this.protocolLevel === 4 ? 'MQTT 3.1.1' : 'MQTT 3.1',
+      protocolLevel: this.protocolLevel,
+      keepalive: this.keepalive,
+      cleanSession: this.cleanSession,
+      connectedAt: this.connectedAt,
+    };
+    if (this.username !== undefined) info.username = this.username;
+    if (this.declaredWill !== undefined) info.will = this.declaredWill;
+    return info;
   }
 
   get isConnected(): boolean {
@@ -105,10 +129,22 @@ export class Connection implements WireListener, SessionOwner {
   onData(chunk: Buffer): void {
     if (this.state === CLOSED) return;
     this.core.counters.bytesReceived += chunk.length;
-    const decoder = (this.decoder ??= new PacketDecoder({ maxPacketSize: this.core.limits.maxPacketSize }));
+    const decoder = (this.decoder ??= this.core.takeDecoder());
     let error: DecodeError | undefined;
     try {
-      error = decoder.push(chunk, (this.onPacket ??= (packet) => this.receivePacket(packet)));
+      const core = this.core;
+      const outer = core.receiving;
+      core.receiving = this;
+      try {
+        error = decoder.push(chunk, core.deliverPacket);
+      } finally {
+        core.receiving = outer;
+      }
+      if (error === undefined && decoder.bufferedBytes === 0 && this.decoder === decoder) {
+        // nothing pending: give the decoder back (an idle connection owns none)
+        this.decoder = undefined;
+        this.core.returnDecoder(decoder);
+      }
     } catch (err) {
       // A bug in a handler: this connection is lost, the broker and its other clients are not.
       this.close('server-error', `internal error: ${err instanceof Error ? err.message : String(err)}`);

@@ -10,13 +10,14 @@
 
 import type { AuthenticateHook, BrokerEvents, BrokerLimits } from '../api.js';
 import type { Persistence } from '../persistence/persistence.js';
-import type { QoS } from '../codec/packets.js';
+import type { Packet, QoS } from '../codec/packets.js';
 import { TopicIndex } from '../topics/topic-index.js';
 import { RetainedStore } from '../topics/retained-store.js';
 import { Session } from '../session/session.js';
 import { SessionSync } from '../session/session-sync.js';
 import { BrokerEventBus } from './events.js';
 import { CONNECT_TIMEOUT_MS } from './limits.js';
+import { PacketDecoder } from '../codec/decoder.js';
 import type { Connection } from './connection.js';
 import type { InlineSubscriber } from './inline-subscriber.js';
 
@@ -56,6 +57,21 @@ export class BrokerCore {
   readonly counters = new Counters();
   readonly startedAt: number;
 
+  /**
+   * Decoders not in use. A connection holds a decoder only while a packet is split across
+   * chunks; between packets it returns it here, so an idle connection owns none (memory).
+   */
+  private readonly spareDecoders: PacketDecoder[] = [];
+
+  /**
+   * The connection whose bytes are being decoded right now. One shared packet callback reads it,
+   * so a connection needs no closure of its own (memory per idle connection).
+   */
+  receiving: Connection | undefined = undefined;
+  readonly deliverPacket = (packet: Packet): void => {
+    this.receiving?.receivePacket(packet);
+  };
+
   /** connections with bytes waiting to be written at the end of this turn of the event loop */
   private dirty: Connection[] = [];
   private flushScheduled = false;
@@ -85,6 +101,15 @@ export class BrokerCore {
     for (let i = 0; i < dirty.length; i++) (dirty[i] as Connection).flush();
   }
 
+  takeDecoder(): PacketDecoder {
+    return this.spareDecoders.pop() ?? new PacketDecoder({ maxPacketSize: this.limits.maxPacketSize });
+  }
+
+  /** Only a decoder holding no partial packet and not failed may come back. */
+  returnDecoder(decoder: PacketDecoder): void {
+    if (this.spareDecoders.length < 8) this.spareDecoders.push(decoder);
+  }
+
   emit<E extends keyof BrokerEvents>(event: E, ...args: Parameters<BrokerEvents[E]>): void {
     this.events.emit(event, ...args);
   }
@@ -102,10 +127,8 @@ export class BrokerCore {
 
   /** Forgets a session entirely (its subscriptions leave the index). */
   discardSession(session: Session): void {
-    if (session.subscriptions !== undefined) {
-      for (const topicFilter of session.subscriptions.keys()) this.index.remove(topicFilter, session);
-    }
-    session.subscriptions = undefined;
+    for (const [topicFilter] of session.subscriptionEntries()) this.index.remove(topicFilter, session);
+    session.clearSubscriptions();
     session.clearMessages();
     if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
   }

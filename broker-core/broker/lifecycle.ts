@@ -24,8 +24,8 @@ export function connectionClosed(core: BrokerCore, conn: Connection, reason: Dis
     }
   }
   core.counters.clientsConnected--;
-  if (conn.info !== undefined && core.events.has('client.disconnected')) {
-    const event = { ...conn.info, reason, at: core.now() };
+  if (core.events.has('client.disconnected')) {
+    const event = { ...conn.clientInfo(), reason, at: core.now() };
     core.emit('client.disconnected', detail === undefined ? event : { ...event, detail });
   }
   const will = conn.will;

@@ -103,10 +103,7 @@ export function isSysTopic(topicName: string): boolean {
 }
 
 export function sessionRecord(session: Session): SessionRecord {
-  const subscriptions = [];
-  if (session.subscriptions !== undefined) {
-    for (const [topicFilter, qos] of session.subscriptions) subscriptions.push({ topicFilter, qos });
-  }
+  const subscriptions = session.subscriptionEntries().map(([topicFilter, qos]) => ({ topicFilter, qos }));
   return { clientId: session.clientId, subscriptions, createdAt: session.createdAt, lastSeen: session.lastSeen };
 }
 

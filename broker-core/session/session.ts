@@ -42,8 +42,6 @@ export class Session implements IndexSubscriber {
   matchGen = 0;
   matchQos: QoS = 0;
 
-  /** topic filter → granted QoS (created on first subscribe) */
-  subscriptions: Map<string, QoS> | undefined = undefined;
   /** the connection currently attached, if the client is online */
   owner: SessionOwner | undefined = undefined;
   /** [MQTT-4.3.3] inbound QoS 2 packet ids: PUBREC sent, PUBREL not yet received */
@@ -51,6 +49,10 @@ export class Session implements IndexSubscriber {
   /** messages dropped because the queue bound was hit */
   dropped = 0;
 
+  /** topic filter → granted QoS: the first one inline, a Map from the second on (memory) */
+  private oneFilter: string | undefined = undefined;
+  private oneQos: QoS = 0;
+  private manyFilters: Map<string, QoS> | undefined = undefined;
   private inflightMap: Map<number, OutboundMessage> | undefined = undefined;
   private queue: Fifo<OutboundMessage> | undefined = undefined;
   private nextPacketId = 1;
@@ -72,7 +74,7 @@ export class Session implements IndexSubscriber {
   }
 
   get subscriptionCount(): number {
-    return this.subscriptions?.size ?? 0;
+    return this.manyFilters !== undefined ? this.manyFilters.size : this.oneFilter === undefined ? 0 : 1;
   }
 
   /** Next sequence number for a new outbound message (monotonic per session). */
@@ -158,15 +160,45 @@ export class Session implements IndexSubscriber {
     return this.queue ?? EMPTY_LIST;
   }
 
+  /** Adds or replaces a subscription; returns true when the filter is new. */
   addSubscription(topicFilter: string, qos: QoS): boolean {
-    this.subscriptions ??= new Map();
-    const isNew = !this.subscriptions.has(topicFilter);
-    this.subscriptions.set(topicFilter, qos);
-    return isNew;
+    if (this.manyFilters !== undefined) {
+      const isNew = !this.manyFilters.has(topicFilter);
+      this.manyFilters.set(topicFilter, qos);
+      return isNew;
+    }
+    if (this.oneFilter === undefined || this.oneFilter === topicFilter) {
+      const isNew = this.oneFilter === undefined;
+      this.oneFilter = topicFilter;
+      this.oneQos = qos;
+      return isNew;
+    }
+    this.manyFilters = new Map([[this.oneFilter, this.oneQos], [topicFilter, qos]]);
+    this.oneFilter = undefined;
+    return true;
   }
 
   removeSubscription(topicFilter: string): boolean {
-    return this.subscriptions?.delete(topicFilter) ?? false;
+    if (this.manyFilters !== undefined) return this.manyFilters.delete(topicFilter);
+    if (this.oneFilter !== topicFilter) return false;
+    this.oneFilter = undefined;
+    return true;
+  }
+
+  getSubscription(topicFilter: string): QoS | undefined {
+    if (this.manyFilters !== undefined) return this.manyFilters.get(topicFilter);
+    return this.oneFilter === topicFilter ? this.oneQos : undefined;
+  }
+
+  /** [topicFilter, qos] pairs, in the order they were first subscribed */
+  subscriptionEntries(): [string, QoS][] {
+    if (this.manyFilters !== undefined) return [...this.manyFilters];
+    return this.oneFilter === undefined ? [] : [[this.oneFilter, this.oneQos]];
+  }
+
+  clearSubscriptions(): void {
+    this.oneFilter = undefined;
+    this.manyFilters = undefined;
   }
 
   /** Drops every message and inbound QoS 2 id (a clean session ends). */

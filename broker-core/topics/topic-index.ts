@@ -7,6 +7,9 @@
  * lives on the subscriber object itself and a generation counter marks "already seen in this
  * match". Walks are iterative (explicit stacks) because a hostile topic may have tens of thousands
  * of levels and recursion that deep would overflow the stack.
+ *
+ * Memory: a fleet has many branches with one child and one subscriber (`cmnd/<device>/#`), so a
+ * node keeps a single child and a single subscriber inline and allocates a Map only for the second.
  */
 
 import type { QoS } from '../codec/packets.js';
@@ -17,17 +20,85 @@ export interface IndexSubscriber {
   matchQos: QoS;
 }
 
+/** One subscriber inline, a Map from the second on. */
+class SubscriberSlot<S> {
+  one: S | undefined = undefined;
+  oneQos: QoS = 0;
+  many: Map<S, QoS> | undefined = undefined;
+
+  get size(): number {
+    return this.many !== undefined ? this.many.size : this.one === undefined ? 0 : 1;
+  }
+
+  /** returns true when `sub` was not there before */
+  set(sub: S, qos: QoS): boolean {
+    if (this.many !== undefined) {
+      const isNew = !this.many.has(sub);
+      this.many.set(sub, qos);
+      return isNew;
+    }
+    if (this.one === undefined || this.one === sub) {
+      const isNew = this.one === undefined;
+      this.one = sub;
+      this.oneQos = qos;
+      return isNew;
+    }
+    this.many = new Map([[this.one, this.oneQos], [sub, qos]]);
+    this.one = undefined;
+    return true;
+  }
+
+  delete(sub: S): boolean {
+    if (this.many !== undefined) return this.many.delete(sub);
+    if (this.one !== sub) return false;
+    this.one = undefined;
+    return true;
+  }
+}
+
 class FilterNode<S> {
+  /** a single child is kept here (with its level in `onlyKey`) … */
+  onlyChild: FilterNode<S> | undefined = undefined;
+  onlyKey = '';
+  /** … and all children move into this Map when a second one arrives */
   children: Map<string, FilterNode<S>> | undefined = undefined;
   /** the `+` child (one level, any name) */
   plus: FilterNode<S> | undefined = undefined;
   /** subscribers whose filter ends with `#` right below this node */
-  hashSubs: Map<S, QoS> | undefined = undefined;
+  hashSubs: SubscriberSlot<S> | undefined = undefined;
   /** subscribers whose filter ends exactly at this node */
-  subs: Map<S, QoS> | undefined = undefined;
+  subs: SubscriberSlot<S> | undefined = undefined;
+
+  getChild(level: string): FilterNode<S> | undefined {
+    if (this.children !== undefined) return this.children.get(level);
+    return this.onlyChild !== undefined && this.onlyKey === level ? this.onlyChild : undefined;
+  }
+
+  addChild(level: string, child: FilterNode<S>): void {
+    if (this.children !== undefined) {
+      this.children.set(level, child);
+    } else if (this.onlyChild === undefined) {
+      this.onlyChild = child;
+      this.onlyKey = level;
+    } else {
+      this.children = new Map([[this.onlyKey, this.onlyChild], [level, child]]);
+      this.onlyChild = undefined;
+      this.onlyKey = '';
+    }
+  }
+
+  deleteChild(level: string): void {
+    if (this.children !== undefined) {
+      this.children.delete(level);
+    } else if (this.onlyKey === level) {
+      this.onlyChild = undefined;
+      this.onlyKey = '';
+    }
+  }
 
   isEmpty(): boolean {
     return (
+      this.onlyChild === undefined &&
       (this.children === undefined || this.children.size === 0) &&
       this.plus === undefined &&
       (this.hashSubs === undefined || this.hashSubs.size === 0) &&
@@ -56,18 +127,15 @@ export class TopicIndex<S extends IndexSubscriber> {
   add(topicFilter: string, sub: S, qos: QoS): void {
     const levels = topicFilter.split('/');
     let node = this.root;
-    const last = levels.length - 1;
-    for (let i = 0; i <= last; i++) {
+    for (let i = 0; i < levels.length; i++) {
       const level = levels[i] as string;
       if (level === '#') {
-        node.hashSubs ??= new Map();
-        this.setIn(node.hashSubs, sub, qos);
+        if ((node.hashSubs ??= new SubscriberSlot()).set(sub, qos)) this.subscriptionCount++;
         return;
       }
       node = this.child(node, level);
     }
-    node.subs ??= new Map();
-    this.setIn(node.subs, sub, qos);
+    if ((node.subs ??= new SubscriberSlot()).set(sub, qos)) this.subscriptionCount++;
   }
 
   /** Removes the subscription; returns whether it existed. Prunes emptied nodes. */
@@ -83,7 +151,7 @@ export class TopicIndex<S extends IndexSubscriber> {
         removed = node.hashSubs?.delete(sub) ?? false;
         break;
       }
-      node = level === '+' ? node.plus : node.children?.get(level);
+      node = level === '+' ? node.plus : node.getChild(level);
       if (node === undefined) return false;
       path.push(node);
       keys.push(level);
@@ -97,7 +165,7 @@ export class TopicIndex<S extends IndexSubscriber> {
       const parent = path[i - 1] as FilterNode<S>;
       const key = keys[i - 1] as string;
       if (key === '+') parent.plus = undefined;
-      else parent.children?.delete(key);
+      else parent.deleteChild(key);
     }
     return true;
   }
@@ -125,7 +193,7 @@ export class TopicIndex<S extends IndexSubscriber> {
         if (node.subs !== undefined) collect(node.subs, gen, subscribers);
         continue;
       }
-      const child = node.children?.get(levels[i] as string);
+      const child = node.getChild(levels[i] as string);
       if (child !== undefined) {
         nodes.push(child);
         depths.push(i + 1);
@@ -142,29 +210,29 @@ export class TopicIndex<S extends IndexSubscriber> {
 
   private child(node: FilterNode<S>, level: string): FilterNode<S> {
     if (level === '+') return (node.plus ??= new FilterNode<S>());
-    node.children ??= new Map();
-    let child = node.children.get(level);
+    let child = node.getChild(level);
     if (child === undefined) {
       child = new FilterNode<S>();
-      node.children.set(level, child);
+      node.addChild(level, child);
     }
     return child;
   }
+}
 
-  private setIn(map: Map<S, QoS>, sub: S, qos: QoS): void {
-    if (!map.has(sub)) this.subscriptionCount++;
-    map.set(sub, qos);
+function visit<S extends IndexSubscriber>(sub: S, qos: QoS, gen: number, out: S[]): void {
+  if (sub.matchGen !== gen) {
+    sub.matchGen = gen;
+    sub.matchQos = qos;
+    out.push(sub);
+  } else if (qos > sub.matchQos) {
+    sub.matchQos = qos;
   }
 }
 
-function collect<S extends IndexSubscriber>(map: Map<S, QoS>, gen: number, out: S[]): void {
-  for (const [sub, qos] of map) {
-    if (sub.matchGen !== gen) {
-      sub.matchGen = gen;
-      sub.matchQos = qos;
-      out.push(sub);
-    } else if (qos > sub.matchQos) {
-      sub.matchQos = qos;
-    }
+function collect<S extends IndexSubscriber>(slot: SubscriberSlot<S>, gen: number, out: S[]): void {
+  if (slot.many !== undefined) {
+    for (const [sub, qos] of slot.many) visit(sub, qos, gen, out);
+  } else if (slot.one !== undefined) {
+    visit(slot.one, slot.oneQos, gen, out);
   }
 }

@@ -4,12 +4,19 @@ import net from 'node:net';
 import type { Wire, WireListener } from '../broker/wire.js';
 import { type AcceptConnection, END_GRACE_MS, formatAddress, type ListenerHandle } from './listener.js';
 
+/**
+ * The Wire of one socket. Socket events are routed through shared functions that find the
+ * TcpWire on the socket (no closures per connection: an idle connection must stay small).
+ */
 class TcpWire implements Wire {
   readonly transport = 'tcp' as const;
-  readonly remoteAddress: string;
+  listener: WireListener | undefined = undefined;
+  failure: Error | undefined = undefined;
 
-  constructor(private readonly socket: net.Socket) {
-    this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
+  constructor(readonly socket: net.Socket) {}
+
+  get remoteAddress(): string {
+    return formatAddress(this.socket.remoteAddress, this.socket.remotePort);
   }
 
   get writableLength(): number {
@@ -51,25 +58,38 @@ class TcpWire implements Wire {
   }
 }
 
-function attach(socket: net.Socket, listener: WireListener): void {
-  let failure: Error | undefined;
-  socket.on('data', (chunk: Buffer) => listener.onData(chunk));
-  socket.on('drain', () => listener.onDrain());
-  socket.on('error', (err) => {
-    failure = err;
-  });
-  socket.on('close', () => listener.onClose(failure));
+const WIRE = Symbol('fleetwatch.wire');
+type WiredSocket = net.Socket & { [WIRE]?: TcpWire };
+
+function onSocketData(this: WiredSocket, chunk: Buffer): void {
+  this[WIRE]?.listener?.onData(chunk);
+}
+function onSocketDrain(this: WiredSocket): void {
+  this[WIRE]?.listener?.onDrain();
+}
+function onSocketError(this: WiredSocket, err: Error): void {
+  const wire = this[WIRE];
+  if (wire !== undefined) wire.failure = err;
+}
+function onSocketClose(this: WiredSocket): void {
+  const wire = this[WIRE];
+  wire?.listener?.onClose(wire.failure);
 }
 
 export function listenTcp(host: string, port: number, accept: AcceptConnection): Promise<ListenerHandle> {
-  const server = net.createServer({ noDelay: true, allowHalfOpen: false }, (socket) => {
-    const listener = accept(new TcpWire(socket));
+  const server = net.createServer({ noDelay: true, allowHalfOpen: false }, (socket: WiredSocket) => {
+    const wire = new TcpWire(socket);
+    socket[WIRE] = wire;
+    socket.on('error', onSocketError);
+    const listener = accept(wire);
     if (listener === undefined) {
-      socket.on('error', () => undefined);
       socket.destroy();
       return;
     }
-    attach(socket, listener);
+    wire.listener = listener;
+    socket.on('data', onSocketData);
+    socket.on('drain', onSocketDrain);
+    socket.on('close', onSocketClose);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

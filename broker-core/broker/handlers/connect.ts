@@ -111,25 +111,19 @@ function accept(conn: Connection, p: ConnectPacket, clientId: string): Violation
     conn.will = { ...p.will, payload: Uint8Array.prototype.slice.call(p.will.payload) };
     core.sync.putWill(clientId, conn.will);
   }
-  conn.info = {
-    clientId,
-    address: conn.wire.remoteAddress,
-    transport: conn.wire.transport,
-    protocol: p.protocolLevel === 4 ? 'MQTT 3.1.1' : 'MQTT 3.1',
-    protocolLevel: p.protocolLevel,
-    keepalive: p.keepalive,
-    cleanSession: p.cleanSession,
-    connectedAt: now,
-  };
-  if (p.username !== undefined) conn.info.username = p.username;
-  if (conn.will !== undefined) conn.info.will = conn.will;
+  conn.address = conn.wire.remoteAddress;
+  conn.protocolLevel = p.protocolLevel;
+  conn.cleanSession = p.cleanSession;
+  conn.username = p.username;
+  conn.declaredWill = conn.will;
+  conn.connectedAt = now;
   const counters = core.counters;
   counters.clientsConnected++;
   if (counters.clientsConnected > counters.clientsMaximum) counters.clientsMaximum = counters.clientsConnected;
   conn.markConnected();
   // [MQTT-3.2.0-1] CONNACK is the first packet the server sends.
   conn.send(connack(sessionPresent, ConnackCode.ACCEPTED));
-  if (core.events.has('client.connected')) core.emit('client.connected', { ...conn.info, sessionPresent });
+  if (core.events.has('client.connected')) core.emit('client.connected', { ...conn.clientInfo(), sessionPresent });
   if (sessionPresent) resumeDelivery(core, conn, session);
   return undefined;
 }

@@ -72,9 +72,15 @@ describe('session', () => {
     const s = new Session('c', true, 0, 0);
     expect(s.addSubscription('a/#', 1)).toBe(true);
     expect(s.addSubscription('a/#', 2)).toBe(false);
-    expect(s.subscriptions?.get('a/#')).toBe(2);
+    expect(s.getSubscription('a/#')).toBe(2);
+    expect(s.addSubscription('b', 0)).toBe(true);
+    expect(s.addSubscription('c', 1)).toBe(true);
+    expect(s.subscriptionEntries()).toEqual([['a/#', 2], ['b', 0], ['c', 1]]);
     expect(s.removeSubscription('a/#')).toBe(true);
     expect(s.removeSubscription('a/#')).toBe(false);
+    expect(s.subscriptionCount).toBe(2);
+    s.clearSubscriptions();
+    expect(s.subscriptionEntries()).toEqual([]);
   });
 });
 

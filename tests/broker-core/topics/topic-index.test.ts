@@ -110,6 +110,23 @@ describe('topic index', () => {
     expect(matches(index, 'a/b/c')).toEqual({ b: 2 });
   });
 
+  it('keeps many subscribers of one filter and many sibling branches, and shrinks back', () => {
+    const index = new TopicIndex<Sub>();
+    const subs = Array.from({ length: 5 }, (_, i) => new Sub(`s${i}`));
+    for (const s of subs) index.add('same/filter', s, 1);
+    for (let i = 0; i < 5; i++) index.add(`dev/${i}/#`, subs[i]!, 0);
+    expect(Object.keys(matches(index, 'same/filter')).sort()).toEqual(['s0', 's1', 's2', 's3', 's4']);
+    expect(matches(index, 'dev/3/x')).toEqual({ s3: 0 });
+    for (let i = 0; i < 4; i++) {
+      expect(index.remove('same/filter', subs[i]!)).toBe(true);
+      expect(index.remove(`dev/${i}/#`, subs[i]!)).toBe(true);
+    }
+    expect(matches(index, 'same/filter')).toEqual({ s4: 1 });
+    expect(matches(index, 'dev/4')).toEqual({ s4: 0 });
+    expect(matches(index, 'dev/0/x')).toEqual({});
+    expect(index.size).toBe(2);
+  });
+
   it('matches a topic with 40 000 levels without overflowing the stack', () => {
     const index = new TopicIndex<Sub>();
     const deep = Array.from({ length: 40_000 }, () => 'x').join('/');
