@@ -1,7 +1,8 @@
 // @ts-check
 /** The machine and software a run came from, recorded with every results file. */
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mosquittoVersion } from '../brokers/mosquitto.js';
 import { aedesVersion } from '../brokers/aedes.js';
@@ -25,6 +26,15 @@ function gitDescribe(cwd) {
   }
 }
 
+/** @param {string} path */
+function builtAt(path) {
+  try {
+    return statSync(path).mtime.toISOString();
+  } catch (_err) {
+    return null;
+  }
+}
+
 /** @param {string} repoRoot */
 export function machineInfo(repoRoot) {
   return {
@@ -37,6 +47,8 @@ export function machineInfo(repoRoot) {
     mosquitto: mosquittoVersion(),
     aedes: aedesVersion(),
     fleetwatchCommit: gitDescribe(repoRoot),
+    // dist/ may be built from a tree with uncommitted changes: when it was built says more.
+    fleetwatchBuiltAt: builtAt(join(repoRoot, 'dist', 'broker-core', 'index.js')),
   };
 }
 

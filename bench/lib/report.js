@@ -59,7 +59,10 @@ export function tables(rows, brokers, details) {
     );
   }
   out.push('');
-  out.push('Secondary figures (medians), zero-loss checks, and CPU share in % of one core (broker / load generator) during the measured window:');
+  out.push(
+    'Headline figure of each repetition (the spread shows how noisy the machine was), secondary figures (medians), ' +
+      'zero-loss checks, and CPU share in % of one core (broker / load generator) during the measured window:',
+  );
   out.push('');
   out.push(line(['Scenario', ...brokers.map((b) => `${b}`)]));
   out.push(line(Array.from({ length: brokers.length + 1 }, () => '---')));
@@ -67,7 +70,9 @@ export function tables(rows, brokers, details) {
     const cells = brokers.map((b) => {
       const s = r.perBroker[b];
       if (!s || s.okReps === 0) return s && s.reps > 0 ? 'FAILED' : 'not run';
-      const parts = (details[r.scenario] ?? []).map(([m, label]) => `${label} ${fmt(s.details[m], unitOf(m))}`);
+      const parts = [];
+      if (s.values.length > 1) parts.push(`per rep ${s.values.map((v) => fmt(v, r.headline.unit)).join(' / ')}`);
+      parts.push(...(details[r.scenario] ?? []).map(([m, label]) => `${label} ${fmt(s.details[m], unitOf(m))}`));
       if (s.zeroLoss !== null) parts.push(`lost ${s.lost ?? '—'}, dup ${s.duplicates ?? '—'}`);
       parts.push(`cpu ${s.brokerCpuPct ?? '—'}/${s.loadgenCpuPct ?? '—'}`);
       return parts.join('; ');
@@ -102,7 +107,7 @@ export function machineLine(meta, resultsFile) {
   return [
     `Run of ${meta.startedAt} (${meta.reps} repetitions, brokers alternated; ${meta.durationSec.toFixed(0)} s; results: \`${resultsFile}\`).`,
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}, Node ${m.node}; ` +
-      `mosquitto ${m.mosquitto}, aedes ${m.aedes}, fleetwatch at ${m.fleetwatchCommit ?? 'unknown commit'}. ` +
+      `mosquitto ${m.mosquitto}, aedes ${m.aedes}, fleetwatch at ${m.fleetwatchCommit ?? 'unknown commit'} (dist built ${m.fleetwatchBuiltAt ?? 'never'}). ` +
       `1-minute load average ${meta.load.start} at start, ${meta.load.end} at end.`,
   ].join('\n');
 }

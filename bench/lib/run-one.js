@@ -6,7 +6,7 @@
  * tail), and the broker is stopped and its directory removed before the next run.
  */
 import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { SocketPool } from './client.js';
 import { errorText, nowS, sleep, withTimeout } from './util.js';
@@ -32,6 +32,7 @@ export async function runOne(brokerName, start, scenario, p, rep) {
   const workDir = mkdtempSync(join(tmpdir(), `fw-bench-${brokerName}-`));
   const pool = new SocketPool();
   const started = nowS();
+  const load1 = Number((loadavg()[0] ?? 0).toFixed(2));
   /** @type {import('../brokers/spawn-broker.js').BrokerHandle | null} */
   let broker = null;
   try {
@@ -47,7 +48,7 @@ export async function runOne(brokerName, start, scenario, p, rep) {
       scenario.timeoutMs(p),
       `${scenario.name} on ${brokerName}`,
     );
-    return { scenario: scenario.name, broker: brokerName, rep, ok: true, seconds: nowS() - started, metrics };
+    return { scenario: scenario.name, broker: brokerName, rep, ok: true, seconds: nowS() - started, load1, metrics };
   } catch (err) {
     // A lost connection is often the first sign of a crash: give the exit a moment to show.
     if (broker && broker.exitInfo() === null) await sleep(200);
@@ -58,6 +59,7 @@ export async function runOne(brokerName, start, scenario, p, rep) {
       rep,
       ok: false,
       seconds: nowS() - started,
+      load1,
       error: exit && !errorText(err).includes(exit) ? `broker ${exit}: ${errorText(err)}` : errorText(err),
       logTail: tail(join(workDir, 'broker.log'), 2000),
     };

@@ -17,11 +17,13 @@ import { median } from './util.js';
  * @property {Record<string, number | boolean | string | null>} [metrics]
  * @property {string} [error]
  * @property {string} [logTail]
+ * @property {number} [load1] the machine's 1-minute load average when the run started
  *
  * @typedef {object} BrokerSummary
  * @property {number} reps
  * @property {number} okReps
  * @property {number | null} median headline metric
+ * @property {(number | null)[]} values headline metric of each rep in run order (null: failed), to show the spread
  * @property {Record<string, number | null>} details medians of the secondary metrics
  * @property {number | null} brokerCpuPct
  * @property {number | null} loadgenCpuPct
@@ -62,6 +64,10 @@ export function summarize(runs, scenarioNames, brokers, details) {
         reps: mine.length,
         okReps: ok.length,
         median: medianOf(ok, headline.metric),
+        values: mine.map((r) => {
+          const v = r.ok ? r.metrics?.[headline.metric] : null;
+          return isNum(v) ? v : null;
+        }),
         details: Object.fromEntries((details[scenario.name] ?? []).map(([m]) => [m, medianOf(ok, m)])),
         brokerCpuPct: medianOf(ok, 'brokerCpuPct'),
         loadgenCpuPct: medianOf(ok, 'loadgenCpuPct'),
