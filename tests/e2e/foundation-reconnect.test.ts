@@ -11,13 +11,13 @@ let browser: Browser;
 beforeAll(async () => {
   host = await startHost();
   browser = await launchBrowser();
-});
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
 });
 
-describe('foundation: losing the host', () => {
+describe('foundation: losing the host', { timeout: 120_000 }, () => {
   it('shows a reconnecting banner when the host stops, then tells the user to open the new URL', async () => {
     const page = await browser.newPage();
     await page.goto(host.url);

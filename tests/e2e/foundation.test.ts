@@ -23,14 +23,14 @@ beforeAll(async () => {
     if (msg.type() === 'error') pageErrors.push(msg.text());
   });
   await page.goto(host.url);
-});
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
 });
 
-describe('foundation end to end (fleetwatch serve + Chromium)', () => {
+describe('foundation end to end (fleetwatch serve + Chromium)', { timeout: 120_000 }, () => {
   it('renders the broker as running on the MQTT port the host bound', async () => {
     await expect.poll(() => page.getByTestId('broker-state').textContent(), { timeout: 20_000 }).toBe(`running on :${host.mqttPort}`);
     await expect.poll(() => page.getByTestId('listener-tcp').textContent()).toContain(`:${host.mqttPort}`);

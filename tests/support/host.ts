@@ -25,7 +25,7 @@ export interface HostOptions {
   /** wait for the MQTT listener line (default true); false when the broker is expected to fail */
   expectBroker?: boolean;
   env?: NodeJS.ProcessEnv;
-  /** how long to wait for the URL line (default 30 s: a loaded CI machine) */
+  /** how long to wait for the URL line (default 60 s: a loaded CI machine) */
   timeoutMs?: number;
 }
 
@@ -68,7 +68,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run 'npm run build' first`);
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'fleetwatch-host-')));
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const child = spawn(
     process.execPath,
     [cliPath, 'serve', '--port', '0', '--mqtt-port', '0', '--data-dir', dataDir, ...(options.args ?? [])],

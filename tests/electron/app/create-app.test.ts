@@ -40,7 +40,7 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-describe('composition root', () => {
+describe('composition root', { timeout: 120_000 }, () => {
   it('starts the real broker and reports it running with its bound listener', async () => {
     const app = await start();
     const status = app.status();

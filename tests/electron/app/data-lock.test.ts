@@ -53,12 +53,17 @@ describe('data folder lock', () => {
   it('a second fleetwatch serve on the same data folder exits 1 and says why', async () => {
     const first = await startHost();
     try {
-      const r = spawnSync(process.execPath, [cliPath, 'serve', '--port', '0', '--mqtt-port', '0', '--data-dir', first.dataDir], { encoding: 'utf8', timeout: 30_000 });
-      expect(r.status).toBe(1);
-      expect(r.stderr).toContain(`in use by another Fleetwatch (process ${first.child.pid})`);
-      expect(r.stdout).toBe('');
+      const second = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--mqtt-port', '0', '--data-dir', first.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      second.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      second.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const code = await new Promise<number | null>((resolve) => second.on('close', resolve));
+      expect(code).toBe(1);
+      expect(err).toContain(`in use by another Fleetwatch (process ${first.child.pid})`);
+      expect(out).toBe('');
     } finally {
       await first.stop();
     }
-  });
+  }, 120_000);
 });

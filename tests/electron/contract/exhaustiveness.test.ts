@@ -16,13 +16,14 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(resolve(tmpdir(), 'fleetwatch-contract-'));
   app = await createFleetwatchApp({ dataDir, mqttHost: '127.0.0.1', mqttPort: 0, inMemory: true, notify: () => undefined, log: () => undefined });
-});
+}, 120_000);
 afterAll(async () => {
   await app?.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
-describe('contract exhaustiveness', () => {
+// Each check builds a TypeScript program (seconds; much longer on a loaded 2-core machine).
+describe('contract exhaustiveness', { timeout: 120_000 }, () => {
   it('a Handlers object without one of the methods does not compile', () => {
     const errors = typeErrors(`
       import type { Handlers } from './contract/index.js';

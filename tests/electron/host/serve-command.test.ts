@@ -21,7 +21,7 @@ async function start(...args: Parameters<typeof startHost>): Promise<RunningHost
   return h;
 }
 
-describe('fleetwatch serve', () => {
+describe('fleetwatch serve', { timeout: 120_000 }, () => {
   it('prints exactly one stdout line, the loopback URL with a long random token', async () => {
     const h = await start();
     expect(h.stdout()).toBe(`${h.url}\n`);

@@ -62,7 +62,7 @@ async function boot(): Promise<Booted> {
 
 const find = (b: Booted, event: string) => b.reports.find((r) => r.event === event);
 
-describe('built Electron main process booted under Node with a stub electron', () => {
+describe('built Electron main process booted under Node with a stub electron', { timeout: 120_000 }, () => {
   it('starts the real broker, opens the sandboxed window on the built page, and shows status in the tray', async () => {
     const b = await boot();
     await expect.poll(() => find(b, 'loadFile'), { timeout: 30_000 }).toBeDefined();

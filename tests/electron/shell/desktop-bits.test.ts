@@ -10,7 +10,7 @@ import { repoRoot } from '../../support/host.js';
 import { createElectronDouble } from './electron-double.js';
 import { runningStatus, someStats } from '../bridge/fixtures.js';
 
-describe('npm start on a machine without a display', () => {
+describe('npm start on a machine without a display', { timeout: 120_000 }, () => {
   it('the preflight exits 1 and points to npm run serve', () => {
     const env = { ...process.env };
     delete env['DISPLAY'];
