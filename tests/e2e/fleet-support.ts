@@ -28,11 +28,11 @@ export interface Shown {
   body: string;
 }
 
-export async function startFleetE2E(): Promise<FleetE2E> {
+/** `groupWindowSec` 0 by default: alert at once, no minimum offline time, no grouping wait. */
+export async function startFleetE2E(groupWindowSec = 0): Promise<FleetE2E> {
   const dataDir = await mkdtemp(join(tmpdir(), 'fw-fleet-e2e-'));
-  // Alert at once (no minimum offline time, no grouping wait): the test watches one death.
   const alerts = defaultAlertSettings();
-  await writeFile(join(dataDir, 'alert-settings.json'), JSON.stringify({ ...alerts, defaults: { ...alerts.defaults, minOfflineSec: 0 }, groupWindowSec: 0 }));
+  await writeFile(join(dataDir, 'alert-settings.json'), JSON.stringify({ ...alerts, defaults: { ...alerts.defaults, minOfflineSec: 0 }, groupWindowSec }));
   const host = await startHost({ dataDir });
   const browser = await launchBrowser();
   const context = await browser.newContext({ permissions: ['notifications'], viewport: { width: 1500, height: 950 } });
