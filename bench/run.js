@@ -18,6 +18,7 @@ import { tables, machineLine, updateReadme } from './lib/report.js';
 import { errorText, nowS } from './lib/util.js';
 import { BROKERS, BROKER_NAMES } from './brokers/index.js';
 import { mosquittoConfig } from './brokers/mosquitto.js';
+import { killAllBrokers } from './brokers/spawn-broker.js';
 import { SCENARIOS, DETAILS, SCENARIO_NAMES } from './scenarios/index.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -105,6 +106,13 @@ async function main() {
     process.stdout.write('bench/README.md updated\n');
   }
   return 0;
+}
+
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.once(signal, () => {
+    killAllBrokers();
+    process.exit(130);
+  });
 }
 
 main().then(

@@ -10,11 +10,12 @@ import { openSync, closeSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import { sleep, withTimeout } from '../lib/util.js';
 
-/** Every broker still running, killed if the harness itself exits. */
+/** Every broker still running, killed when the harness exits (run.js also does on SIGINT/SIGTERM). */
 const live = new Set();
-process.on('exit', () => {
+export const killAllBrokers = () => {
   for (const child of live) child.kill('SIGKILL');
-});
+};
+process.on('exit', killAllBrokers);
 
 /**
  * @typedef {object} BrokerHandle

@@ -41,7 +41,10 @@ export class SocketPool {
   }
 }
 
-/** Acks queued while a chunk is parsed; 4 bytes each, the buffer grows by doubling. */
+/**
+ * Acks queued while a chunk is parsed; 4 bytes each, the buffer grows by doubling. Bound: one
+ * ack per packet of one socket chunk (at most 64 KiB of packets, so at most 64 KiB of acks).
+ */
 const ACK_BUF_START = 4096;
 
 export class RawClient {
