@@ -16,6 +16,7 @@ import { startStatsMonitor } from './stats-monitor.js';
 import { attachTopicsService, type AttachedTopics } from '../services/topics/attach.js';
 import { PublishTemplates } from '../services/topics/publish-templates.js';
 import { attachFleet, type AttachedFleet } from '../services/presence/attach.js';
+import { attachCharts, type AttachedCharts } from '../services/dashboards/attach-charts.js';
 
 export interface AppNotification {
   title: string;
@@ -81,6 +82,7 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
   let monitor: { stop(): void } | null = null;
   let topics: AttachedTopics | null = null;
   let fleet: AttachedFleet | null = null;
+  let charts: AttachedCharts | null = null;
   const templates = new PublishTemplates(options.dataDir);
   const templatesLoaded = await templates.load().catch(async (err: unknown) => {
     await lock.release();
@@ -113,6 +115,7 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
       notify: options.notify,
       log,
     });
+    charts = await attachCharts(broker, options.dataDir, { live: (l) => events.emit('charts.live', l), notify: options.notify, log }, { presence: fleet.presence });
     setStatus({ state: 'running', listeners, startedAt: Date.now() });
     for (const l of listeners) log(`fleetwatch: mqtt listening on ${l.transport} ${l.host}:${l.port}`);
   } catch (err) {
@@ -121,6 +124,8 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
     log(`fleetwatch: broker failed to start: ${message}`);
     monitor?.stop();
     monitor = null;
+    await charts?.close().catch(() => undefined);
+    charts = null;
     await fleet?.close().catch(() => undefined);
     fleet = null;
     await broker?.close().catch(() => undefined);
@@ -129,13 +134,15 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
     setStatus({ state: 'failed', error: message });
   }
 
-  const handlers = createHandlers({ broker, status: () => status, topics: topics?.service ?? null, templates, fleet });
+  const handlers = createHandlers({ broker, status: () => status, topics: topics?.service ?? null, templates, fleet, charts });
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       monitor?.stop();
       topics?.close();
+      // Before the broker closes: its shutdown disconnects are not devices going offline.
+      await charts?.close().catch((err: unknown) => log(`fleetwatch: closing the chart history failed: ${err instanceof Error ? err.message : String(err)}`));
       await fleet?.close().catch((err: unknown) => log(`fleetwatch: closing the fleet services failed: ${err instanceof Error ? err.message : String(err)}`));
       if (status.state === 'running') setStatus({ state: 'stopping' });
       try {

@@ -16,11 +16,13 @@ import type { BrokerEvents, BrokerRequests } from './broker.js';
 import type { TopicsEvents, TopicsRequests } from './topics.js';
 import type { FleetEvents, FleetRequests } from './fleet.js';
 import type { AlertsEvents, AlertsRequests } from './alerts.js';
+import type { ChartsEvents, ChartsRequests } from './charts.js';
 
 export type * from './broker.js';
 export type * from './topics.js';
 export type * from './fleet.js';
 export type * from './alerts.js';
+export type * from './charts.js';
 
 /**
  * All areas. To add one: import its two types above, re-export its file, and add one
@@ -31,7 +33,8 @@ type Areas =
   & { requests: BrokerRequests; events: BrokerEvents }
   & { requests: TopicsRequests; events: TopicsEvents }
   & { requests: FleetRequests; events: FleetEvents }
-  & { requests: AlertsRequests; events: AlertsEvents };
+  & { requests: AlertsRequests; events: AlertsEvents }
+  & { requests: ChartsRequests; events: ChartsEvents };
 
 export type Requests = Areas['requests'];
 export type Events = Areas['events'];

@@ -7,8 +7,9 @@ import type { Handlers } from '../../contract/index.js';
 import { brokerHandlers, type BrokerHandlerDeps } from './broker.js';
 import { topicsHandlers, type TopicsHandlerDeps } from './topics.js';
 import { alertsHandlers, fleetHandlers, type FleetHandlerDeps } from './fleet.js';
+import { chartsHandlers, type ChartsHandlerDeps } from './charts.js';
 
-export type HandlerDeps = BrokerHandlerDeps & TopicsHandlerDeps & FleetHandlerDeps;
+export type HandlerDeps = BrokerHandlerDeps & TopicsHandlerDeps & FleetHandlerDeps & ChartsHandlerDeps;
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
@@ -16,5 +17,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...topicsHandlers(deps),
     ...fleetHandlers(deps),
     ...alertsHandlers(deps),
+    ...chartsHandlers(deps),
   };
 }

@@ -10,6 +10,7 @@ import type { Validator } from './guards.js';
 import { brokerEventNames, brokerValidators } from './broker.js';
 import { topicsEventNames, topicsValidators } from './topics.js';
 import { alertsEventNames, alertsValidators, fleetEventNames, fleetValidators } from './fleet.js';
+import { chartsEventNames, chartsValidators } from './charts.js';
 
 export type AreaValidators<R extends { [K in keyof R]: { request: unknown; response: unknown } }> = {
   [M in keyof R]: Validator<R[M]['request']>;
@@ -24,6 +25,7 @@ export const validators: Validators = {
   ...topicsValidators,
   ...fleetValidators,
   ...alertsValidators,
+  ...chartsValidators,
 };
 
 export const eventNames: EventNames = {
@@ -31,4 +33,5 @@ export const eventNames: EventNames = {
   ...topicsEventNames,
   ...fleetEventNames,
   ...alertsEventNames,
+  ...chartsEventNames,
 };

@@ -1,0 +1,36 @@
+import type { AreaHandlers, ChartsRequests } from '../../contract/index.js';
+import { HandlerError } from '../../bridge/errors.js';
+import type { AttachedCharts } from '../../services/dashboards/attach-charts.js';
+import { DashboardRuleError } from '../../services/dashboards/dashboards-service.js';
+import { TooManySeriesError } from '../../services/history/history-service.js';
+
+export interface ChartsHandlerDeps {
+  /** null when the broker could not be started (nothing can be recorded then) */
+  charts: AttachedCharts | null;
+}
+
+function need(charts: AttachedCharts | null): AttachedCharts {
+  if (!charts) throw new HandlerError('unavailable', 'the broker is not running, so no telemetry is recorded');
+  return charts;
+}
+
+/** Rule violations are the user's to fix: they cross as bad-request with their message. */
+async function rules<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof DashboardRuleError || err instanceof TooManySeriesError) throw new HandlerError('bad-request', err.message);
+    throw err;
+  }
+}
+
+export function chartsHandlers(deps: ChartsHandlerDeps): AreaHandlers<ChartsRequests> {
+  return {
+    'charts.dashboards': async () => need(deps.charts).dashboards.list(),
+    'charts.saveDashboard': (input) => rules(() => need(deps.charts).dashboards.save(input)),
+    'charts.deleteDashboard': ({ id }) => rules(() => need(deps.charts).dashboards.delete(id)),
+    'charts.addSeries': (req) => rules(() => need(deps.charts).dashboards.addSeries(req)),
+    'charts.history': ({ keys, from, to, maxPoints }) => need(deps.charts).history.history(keys, from, to, maxPoints),
+    'charts.status': () => need(deps.charts).history.status(),
+  };
+}
