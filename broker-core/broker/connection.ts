@@ -16,7 +16,7 @@ import type { Wire, WireListener } from './wire.js';
 import { dispatch } from './handlers/dispatch.js';
 import type { RouteSource } from './router.js';
 import { connectionClosed } from './lifecycle.js';
-import { CONGESTION_BYTES, CONGESTION_QUEUED, DECONGESTION_BYTES, DECONGESTION_QUEUED } from './limits.js';
+import { FlowState, releaseWaiters, updateCongestion, waitFor } from './backpressure.js';
 
 const NEW = 0;
 /** CONNECT received, waiting for the authentication hook */
@@ -63,10 +63,8 @@ export class Connection implements WireListener, SessionOwner {
   lastActivity: number;
   /** too much is waiting for this client: its publishers are being slowed down */
   congested = false;
-  /** how many congested subscribers this connection (as a publisher) is paused for */
-  waitCount = 0;
-  /** publishers paused because this connection is congested */
-  waiters: Set<Connection> | undefined = undefined;
+  /** backpressure bookkeeping, created when the connection first takes part */
+  flow: FlowState | undefined = undefined;
 
   private state = NEW;
   private decoder: PacketDecoder | undefined = undefined;
@@ -288,43 +286,14 @@ export class Connection implements WireListener, SessionOwner {
     acks.splice(0, i);
   }
 
-  // ---- backpressure --------------------------------------------------------------------------
+  // ---- backpressure (see backpressure.ts) ------------------------------------------------------
 
-  /** This publisher's message went to a congested subscriber: stop reading until it drains. */
   waitFor(target: Connection): void {
-    // A congested publisher is never paused: two clients that publish to each other while
-    // neither reads would otherwise wait for each other forever.
-    if (this.congested || this === target || this.state !== CONNECTED) return;
-    const waiters = (target.waiters ??= new Set());
-    if (waiters.has(this)) return;
-    waiters.add(this);
-    if (this.waitCount++ === 0) this.wire.pause();
+    waitFor(this, target);
   }
 
   updateCongestion(): void {
-    if (this.state === CLOSED) return;
-    const bytes = this.outBytes + this.wire.writableLength;
-    const queued = this.session?.queuedCount ?? 0;
-    if (!this.congested) {
-      if (bytes < CONGESTION_BYTES && queued < CONGESTION_QUEUED) return;
-      this.congested = true;
-      if (this.waitCount > 0) {
-        this.waitCount = 0;
-        this.wire.resume();
-      }
-    } else if (bytes <= DECONGESTION_BYTES && queued <= DECONGESTION_QUEUED) {
-      this.congested = false;
-      this.releaseWaiters();
-    }
-  }
-
-  private releaseWaiters(): void {
-    const waiters = this.waiters;
-    if (waiters === undefined) return;
-    this.waiters = undefined;
-    for (const publisher of waiters) {
-      if (publisher.waitCount > 0 && --publisher.waitCount === 0 && publisher.state !== CLOSED) publisher.wire.resume();
-    }
+    updateCongestion(this);
   }
 
   // ---- closing -------------------------------------------------------------------------------
@@ -349,7 +318,7 @@ export class Connection implements WireListener, SessionOwner {
       this.wire.end();
     }
     this.congested = false;
-    this.releaseWaiters();
+    releaseWaiters(this);
     if (wasConnected) connectionClosed(this.core, this, reason, detail);
   }
 }

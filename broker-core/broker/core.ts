@@ -17,6 +17,7 @@ import { Session } from '../session/session.js';
 import { SessionSync } from '../session/session-sync.js';
 import { BrokerEventBus } from './events.js';
 import { CONNECT_TIMEOUT_MS } from './limits.js';
+import { checkStall } from './backpressure.js';
 import { PacketDecoder } from '../codec/decoder.js';
 import type { Connection } from './connection.js';
 import type { InlineSubscriber } from './inline-subscriber.js';
@@ -133,10 +134,11 @@ export class BrokerCore {
     if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
   }
 
-  /** Keepalive [MQTT-3.1.2-24] and CONNECT timeouts, checked every SWEEP_INTERVAL_MS. */
+  /** Keepalive [MQTT-3.1.2-24], CONNECT timeouts and stalled subscribers, every SWEEP_INTERVAL_MS. */
   sweep(): void {
     const now = this.now();
     for (const conn of this.connections) {
+      if (conn.flow !== undefined) checkStall(conn, now);
       if (conn.active) {
         conn.active = false;
         conn.lastActivity = now;

@@ -13,7 +13,8 @@
  * Backpressure (not a bound users set): when a subscriber's socket holds more than
  * CONGESTION_BYTES unsent, or its session queue holds CONGESTION_QUEUED messages, the broker
  * stops reading from the publishers whose messages are routed to it until it drains, so a slow
- * subscriber slows the publishers instead of losing messages.
+ * subscriber slows the publishers instead of losing messages. One that makes no progress at all
+ * for STALL_MS stops doing so (see backpressure.ts).
  */
 
 import type { BrokerLimits } from '../api.js';
@@ -33,6 +34,8 @@ export const DECONGESTION_BYTES = 64 * 1024;
 /** a subscriber with this many QoS 1/2 messages queued slows down its publishers */
 export const CONGESTION_QUEUED = 1000;
 export const DECONGESTION_QUEUED = 500;
+/** a congested subscriber that makes no progress for this long stops slowing its publishers */
+export const STALL_MS = 5_000;
 
 /** [MQTT-3.1.4] a socket that sends no CONNECT within this time is closed */
 export const CONNECT_TIMEOUT_MS = 30_000;

@@ -48,6 +48,8 @@ export class Session implements IndexSubscriber {
   incomingQos2: Set<number> | undefined = undefined;
   /** messages dropped because the queue bound was hit */
   dropped = 0;
+  /** QoS 1/2 exchanges completed (PUBACK / PUBCOMP): progress, for backpressure */
+  acknowledged = 0;
 
   /** topic filter → granted QoS: the first one inline, a Map from the second on (memory) */
   private oneFilter: string | undefined = undefined;
@@ -147,7 +149,10 @@ export class Session implements IndexSubscriber {
   /** Frees the packet id of a completed message (PUBACK, or PUBCOMP for QoS 2). */
   complete(packetId: number): OutboundMessage | undefined {
     const msg = this.inflightMap?.get(packetId);
-    if (msg !== undefined) this.inflightMap?.delete(packetId);
+    if (msg !== undefined) {
+      this.inflightMap?.delete(packetId);
+      this.acknowledged++;
+    }
     return msg;
   }
 
