@@ -3,9 +3,13 @@
  * monitor each take a lease, and a second user gets a clear "busy" answer instead of two readers fighting over
  * the bytes. Leases are serialport instances wrapped as ByteLinks; closing a lease always frees the path.
  */
+import { stat } from 'node:fs/promises';
 import { SerialPort } from 'serialport';
 import type { ByteLink, LinkClosed } from './byte-link.js';
 import type { ResetLines, LineResult } from './reset-lines.js';
+
+/** how often an open port checks that its device node still exists */
+const WATCHDOG_MS = 500;
 
 export type PortPurpose = 'flash' | 'configure' | 'monitor';
 
@@ -25,6 +29,7 @@ export class PortLease implements ByteLink {
   private closed = false;
   /** tracked line state: serialport's set() fills omitted flags with dtr/rts = true (ESP8266.md §8) */
   private lines = { dtr: false, rts: false };
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly port: SerialPort,
@@ -37,6 +42,19 @@ export class PortLease implements ByteLink {
     port.on('close', (err: (Error & { disconnected?: boolean }) | null) => this.finish({ disconnected: err?.disconnected === true, ...(err ? { message: err.message } : {}) }));
     // errors after open (EIO on unplug) are followed by close; keep them from becoming uncaught
     port.on('error', () => undefined);
+    // An idle port only learns of an unplug when a read is pending and the kernel reports it, which serialport
+    // misses on ptys (and sometimes on USB): the device node vanishing is the reliable sign.
+    this.watchdog = setInterval(() => {
+      stat(port.path).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' && !this.closed) this.vanished();
+      });
+    }, WATCHDOG_MS);
+    this.watchdog.unref();
+  }
+
+  private vanished(): void {
+    if (this.port.isOpen) this.port.close(() => undefined, null);
+    this.finish({ disconnected: true, message: `${this.port.path} disappeared` });
   }
 
   get path(): string {
@@ -113,6 +131,7 @@ export class PortLease implements ByteLink {
   private finish(info: LinkClosed): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     this.release();
     for (const l of this.closeListeners) l(info);
     this.dataListeners.clear();
