@@ -232,7 +232,7 @@ export class AlertEngine {
       const groups = new Set(held.map((h) => h.group));
       this.raise(now, 'group-offline', {
         title: `${held.length} devices went offline`,
-        body: `Within ${formatDuration(last - first)}: ${names.join(', ')}${more} (${reasonText})`,
+        body: `${last - first < 1000 ? 'At once' : `Within ${formatDuration(last - first)}`}: ${names.join(', ')}${more} (${reasonText})`,
         deviceIds: held.map((h) => h.deviceId),
         group: groups.size === 1 ? (held[0]?.group ?? null) : null,
         reason: reasons.size === 1 ? (held[0]?.reason ?? null) : null,
