@@ -17,7 +17,7 @@ import { SysPublisher } from '../sys/sys-publisher.js';
 import { BrokerCore } from './core.js';
 import { Connection } from './connection.js';
 import { createInlineClient } from './inline-client.js';
-import { DEFAULT_SYS_INTERVAL, resolveLimits, SWEEP_INTERVAL_MS } from './limits.js';
+import { COUNTERS_SAVE_MS, DEFAULT_SYS_INTERVAL, resolveLimits, SWEEP_INTERVAL_MS } from './limits.js';
 import { counterRecords, restoreState } from './restore.js';
 import { route } from './router.js';
 
@@ -31,6 +31,7 @@ class FleetwatchBroker implements Broker {
   private readonly sys: SysPublisher;
   private readonly listeners: ListenerHandle[] = [];
   private sweepTimer: NodeJS.Timeout | undefined = undefined;
+  private countersTimer: NodeJS.Timeout | undefined = undefined;
   private starting: Promise<void> | undefined = undefined;
   private closing: Promise<void> | undefined = undefined;
 
@@ -56,6 +57,11 @@ class FleetwatchBroker implements Broker {
     if (this.persistence !== undefined) restoreState(this.core, await this.persistence.load());
     this.sweepTimer = setInterval(() => this.core.sweep(), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
+    if (this.persistence !== undefined) {
+      // cumulative counters survive a crash up to the last save
+      this.countersTimer = setInterval(() => this.core.sync.putCounters(counterRecords(this.core)), COUNTERS_SAVE_MS);
+      this.countersTimer.unref();
+    }
     this.sys.start();
     this.core.flush();
   }
@@ -100,6 +106,7 @@ class FleetwatchBroker implements Broker {
     await this.starting?.catch(() => undefined);
     const closed = Promise.all(this.listeners.map((l) => l.close()));
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
+    if (this.countersTimer !== undefined) clearInterval(this.countersTimer);
     this.sys.stop();
     // The connections end without DISCONNECT, so their wills are published [MQTT-3.1.2-8].
     for (const conn of [...this.core.connections]) conn.close('server-shutdown');

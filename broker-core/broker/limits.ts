@@ -41,6 +41,8 @@ export const STALL_MS = 5_000;
 export const CONNECT_TIMEOUT_MS = 30_000;
 /** how often keepalive and connect timeouts are checked */
 export const SWEEP_INTERVAL_MS = 500;
+/** how often the cumulative counters are written (and at shutdown) */
+export const COUNTERS_SAVE_MS = 60_000;
 /** default $SYS publish interval in seconds */
 export const DEFAULT_SYS_INTERVAL = 10;
 

@@ -91,6 +91,11 @@ export class SessionSync {
     return this.watch('deleteRetained', this.persistence.deleteRetained(topicName));
   }
 
+  putCounters(records: { name: string; value: number }[]): Promise<void> | undefined {
+    if (this.persistence === undefined) return undefined;
+    return this.watch('putCounters', this.persistence.putCounters(records));
+  }
+
   /** Attaches the error report so that an un-awaited write never becomes an unhandled rejection. */
   private watch(operation: string, promise: Promise<void>): Promise<void> {
     promise.catch((err: unknown) => this.onError(operation, err));

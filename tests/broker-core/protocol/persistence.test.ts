@@ -145,6 +145,23 @@ describe.each(backends)('restart with $name', (backend) => {
     expect(w2.client.hasPublish('x2')).toBe(false);
   });
 
+  it('keeps the cumulative message and byte counters across a restart', async () => {
+    const open = backend.make();
+    const first = await start(open());
+    const pub = await connect(first);
+    for (let i = 0; i < 5; i++) {
+      pub.client.publish('count', 'x', { qos: 1, packetId: i + 1 });
+      await pub.client.next('puback');
+    }
+    const before = first.broker.stats();
+    await first.close();
+    const second = await start(open());
+    const after = second.broker.stats();
+    expect(after.publishReceived).toBe(before.publishReceived);
+    expect(after.messagesReceived).toBe(before.messagesReceived);
+    expect(after.bytesSent).toBe(before.bytesSent);
+  });
+
   it('publishes at start the wills of clients that were connected when the broker crashed, once', async () => {
     const open = backend.make();
     const crashing = controlled(open());
