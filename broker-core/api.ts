@@ -82,7 +82,7 @@ export interface AuthenticateRequest {
 export type AuthenticateHook = (req: AuthenticateRequest) => number | Promise<number>;
 
 export interface BrokerLimits {
-  /** largest packet accepted, bytes (remaining length + header) */
+  /** largest packet accepted: its remaining length in bytes (the packet minus its 2–5-byte fixed header) */
   maxPacketSize: number;
   /** unacknowledged QoS 1/2 PUBLISHes in flight to one client */
   maxInflight: number;
