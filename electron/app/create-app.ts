@@ -107,7 +107,9 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
     if (bound.tcp) listeners.push({ transport: 'tcp', host: bound.tcp.host, port: bound.tcp.port });
     if (bound.ws) listeners.push({ transport: 'ws', host: bound.ws.host, port: bound.ws.port });
     monitor = startStatsMonitor(broker, events, { intervalMs: options.statsIntervalMs ?? 1000 });
-    topics = await attachTopicsService(broker, (changes) => events.emit('topics.changes', changes));
+    topics = await attachTopicsService(broker, (changes) => events.emit('topics.changes', changes), {
+      hasListeners: () => events.listenerCount('topics.changes') > 0,
+    });
     fleet = await attachFleet(broker, options.dataDir, {
       delta: (d) => events.emit('fleet.delta', d),
       raised: (a) => events.emit('alerts.raised', a),

@@ -35,12 +35,23 @@ export interface AttachedTopics {
   close(): void;
 }
 
+export interface AttachOptions {
+  limits?: Partial<TopicsLimits>;
+  /** whether any view listens to `topics.changes` (no batches are built while none does) */
+  hasListeners?: () => boolean;
+}
+
 export async function attachTopicsService(
   broker: TopicsBrokerSource,
   emit: (changes: TopicsChangesDto) => void,
-  limits: Partial<TopicsLimits> = {},
+  options: AttachOptions = {},
 ): Promise<AttachedTopics> {
-  const service = new TopicsService({ broker: brokerPort(broker), emit, limits });
+  const service = new TopicsService({
+    broker: brokerPort(broker),
+    emit,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.hasListeners ? { hasListeners: options.hasListeners } : {}),
+  });
   let open = true;
   broker.on('message.published', (msg) => {
     if (open) service.ingest(msg);

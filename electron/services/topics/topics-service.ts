@@ -36,6 +36,8 @@ export interface TopicsServiceOptions {
   limits?: Partial<TopicsLimits>;
   scheduler?: Scheduler;
   newId?: () => string;
+  /** false while no view listens: batches are then not built (a view loads a snapshot first) */
+  hasListeners?: () => boolean;
 }
 
 /** Largest result `searchPayload` returns. */
@@ -49,9 +51,11 @@ export class TopicsService {
   readonly #store: TopicStore;
   readonly #batcher: ChangeBatcher;
   readonly #clearer: RetainedClearer;
+  readonly #hasListeners: () => boolean;
 
   constructor(opts: TopicsServiceOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.#hasListeners = opts.hasListeners ?? (() => true);
     this.#broker = opts.broker;
     this.#emit = opts.emit;
     const scheduler = opts.scheduler ?? realScheduler;
@@ -185,6 +189,7 @@ export class TopicsService {
   }
 
   #sendBatch(batch: Batch): void {
+    if (!this.#hasListeners()) return;
     const changed = [];
     for (const topic of batch.changed) {
       const node = this.#store.get(topic);

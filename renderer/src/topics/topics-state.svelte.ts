@@ -98,8 +98,10 @@ export class TopicsState {
       this.stats = snap.stats;
       const waiting = this.#waiting;
       this.#waiting = null;
-      for (const batch of waiting) if (batch.seq > snap.seq) this.#apply(batch, now);
       this.loaded = true;
+      // Batches sent after the snapshot go through the normal path (a resync or a gap among
+      // them starts another reload).
+      for (const batch of waiting) if (batch.seq > snap.seq) this.#onBatch(batch, now);
       this.error = null;
       this.layout += 1;
       this.version += 1;
@@ -110,7 +112,7 @@ export class TopicsState {
     }
   }
 
-  #onBatch(batch: TopicsChangesDto): void {
+  #onBatch(batch: TopicsChangesDto, now = performance.now()): void {
     if (this.#waiting) {
       this.#waiting.push(batch);
       return;
@@ -119,7 +121,7 @@ export class TopicsState {
       void this.reload();
       return;
     }
-    this.#apply(batch, performance.now());
+    this.#apply(batch, now);
   }
 
   #apply(batch: TopicsChangesDto, now: number): void {

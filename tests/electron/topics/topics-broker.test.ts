@@ -35,7 +35,7 @@ async function client(b: TestBroker, clientId: string): Promise<MqttClient> {
 
 async function attach(b: TestBroker): Promise<{ topics: AttachedTopics; batches: TopicsChangesDto[] }> {
   const batches: TopicsChangesDto[] = [];
-  const topics = await attachTopicsService(b.broker, (c) => batches.push(c), { batchIntervalMs: 50 });
+  const topics = await attachTopicsService(b.broker, (c) => batches.push(c), { limits: { batchIntervalMs: 50 } });
   cleanups.push(() => topics.close());
   return { topics, batches };
 }

@@ -114,6 +114,26 @@ describe('topics service: batching', () => {
   });
 });
 
+describe('topics service: listeners', () => {
+  it('builds no batch while no view listens, and a view that arrives starts from the snapshot', () => {
+    const clock = new FakeScheduler();
+    const batches: TopicsChangesDto[] = [];
+    let listening = false;
+    const service = new TopicsService({ broker: new RetainedMap(), emit: (b) => batches.push(b), scheduler: clock, hasListeners: () => listening });
+    dispose = () => service.dispose();
+    service.ingest(msg('quiet/1', 'a', { at: clock.now() }));
+    clock.advance(250);
+    expect(batches).toEqual([]);
+    listening = true;
+    const snap = service.snapshot();
+    expect(snap.nodes.map((n) => n.topicName)).toEqual(['quiet/1']);
+    service.ingest(msg('quiet/2', 'b', { at: clock.now() }));
+    clock.advance(250);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.seq).toBe(snap.seq + 1);
+  });
+});
+
 describe('topics service: pause', () => {
   it('freezes the view: paused batches carry stats with the buffer fill but no changes', () => {
     const { clock, batches, service, publish } = setup({ pauseBufferTopics: 100 });
