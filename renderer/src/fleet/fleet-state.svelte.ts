@@ -16,6 +16,9 @@ const MAX_ALERTS_SHOWN = 200;
 /** the device page refreshes at most this often while its device keeps changing */
 const DETAIL_REFRESH_MS = 1000;
 
+/** one collator for every comparison: `localeCompare` builds one per call, which dominates sorting */
+const collator = new Intl.Collator('en', { numeric: true });
+
 function compare(a: DeviceSummaryDto, b: DeviceSummaryDto, key: SortKey): number {
   const pick = (d: DeviceSummaryDto): string | number | null => {
     switch (key) {
@@ -40,7 +43,7 @@ function compare(a: DeviceSummaryDto, b: DeviceSummaryDto, key: SortKey): number
   // Unknown values sort last in both directions.
   if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
   if (typeof x === 'number' && typeof y === 'number') return x - y;
-  return String(x).localeCompare(String(y), 'en', { numeric: true });
+  return collator.compare(String(x), String(y));
 }
 
 export class FleetState {
@@ -87,7 +90,7 @@ export class FleetState {
     }
     const key = this.sortKey;
     const dir = this.sortAsc ? 1 : -1;
-    out.sort((a, b) => dir * compare(a, b, key) || a.id.localeCompare(b.id, 'en', { numeric: true }));
+    out.sort((a, b) => dir * compare(a, b, key) || collator.compare(a.id, b.id));
     return out;
   });
 
