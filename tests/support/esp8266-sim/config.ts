@@ -39,6 +39,8 @@ export interface SimConfig {
   /** modelled NOR timings (0 = instant) */
   eraseMsPerSector: number;
   programMsPerKb: number;
+  /** USB-UART bridge turnaround added to every loader reply (ms); a pty has none, a CH340/CP210x has ~1-16 */
+  replyLatencyMs: number;
   faults: SimFaults;
   /** access points the simulated firmware can join */
   wifi: WifiNetwork[];
@@ -68,6 +70,7 @@ export function defaultConfig(): SimConfig {
     pace: false,
     eraseMsPerSector: 0,
     programMsPerKb: 0,
+    replyLatencyMs: 0,
     faults: {},
     wifi: [{ ssid: 'benchlab', password: 'sensors-only' }],
     esphome: { name: 'esphome-node', mqttHost: '127.0.0.1', mqttPort: 1883, version: '2024.6.0' },

@@ -216,7 +216,12 @@ export class SimDevice {
       flash: this.flash,
       regs: this.regs,
       stub: this.stub,
-      sendFrame: (payload) => this.wire.send(slipWrap(payload)),
+      sendFrame: (payload) => {
+        const frame = slipWrap(payload);
+        const latency = this.config.replyLatencyMs;
+        if (latency > 0) this.later(() => this.wire.send(frame), latency);
+        else this.wire.send(frame);
+      },
       setLinkBaud: (baud) => this.wire.setBaud(baud),
       linkBaud: () => this.wire.baudRate,
       runFirmware: (reason) => {

@@ -46,6 +46,8 @@ interface FlashOp {
   remaining: number;
   /** stub: running write address */
   writeAt: number;
+  /** stub: end of the region whose erase time has been charged (it erases just ahead of the data) */
+  erasedTo: number;
   inflate?: Inflate;
   inflated?: Buffer[];
 }
@@ -166,7 +168,7 @@ export class LoaderSim {
       await this.host.sleep(this.host.config.eraseMsPerSector * count);
       this.host.flash.eraseSectors(first, count);
       this.host.event('flash-begin', { mode: 'rom', offset, eraseSize: size, erasedFirst: first, erasedCount: count, numBlocks, blockSize });
-      this.flashOp = { offset, blockSize, numBlocks, remaining: 0, writeAt: offset };
+      this.flashOp = { offset, blockSize, numBlocks, remaining: 0, writeAt: offset, erasedTo: offset };
       return this.reply(op);
     }
     // stub: erases exactly the sectors covering [offset, offset + size) (esp-flasher-stub s_init_flash_operation)
@@ -174,7 +176,7 @@ export class LoaderSim {
     const count = Math.ceil((offset + size) / SECTOR) - first;
     this.host.flash.eraseSectors(first, size === 0 ? 0 : count);
     this.host.event('flash-begin', { mode: 'stub', compressed, offset, size, erasedFirst: first, erasedCount: size === 0 ? 0 : count, numBlocks, blockSize });
-    this.flashOp = { offset, blockSize, numBlocks, remaining: size, writeAt: offset };
+    this.flashOp = { offset, blockSize, numBlocks, remaining: size, writeAt: offset, erasedTo: first * SECTOR };
     if (compressed) {
       const inflate = createInflate();
       const inflated: Buffer[] = [];
@@ -184,8 +186,16 @@ export class LoaderSim {
       this.flashOp.inflated = inflated;
     }
     this.reply(op);
-    // erasing happens while the next blocks arrive; charge its time before the next command is read
-    await this.host.sleep(this.host.config.eraseMsPerSector * (size === 0 ? 0 : count));
+  }
+
+  /** Time the stub spends after acknowledging a block: erase just ahead of the data, then program it. */
+  private async stubBusy(op_: FlashOp, bytes: number): Promise<void> {
+    let sectors = 0;
+    while (op_.erasedTo < op_.writeAt) {
+      op_.erasedTo += SECTOR;
+      sectors++;
+    }
+    await this.host.sleep(this.host.config.eraseMsPerSector * sectors + (this.host.config.programMsPerKb * bytes) / 1024);
   }
 
   /** Fault injection: flip one bit of the received data so its checksum no longer matches. */
@@ -222,7 +232,7 @@ export class LoaderSim {
     op_.writeAt += take;
     op_.remaining -= take;
     if (!ok) this.pendingStubError = STUB_ERR.FAILED_SPI_OP;
-    await this.host.sleep((this.host.config.programMsPerKb * take) / 1024);
+    await this.stubBusy(op_, take);
   }
 
   private async flashDeflData(op: number, data: Buffer, checksum: number): Promise<void> {
@@ -250,7 +260,7 @@ export class LoaderSim {
     if (!this.host.flash.program(op_.writeAt, out.subarray(0, take))) this.pendingStubError = STUB_ERR.FAILED_SPI_OP;
     op_.writeAt += take;
     op_.remaining -= take;
-    await this.host.sleep((this.host.config.programMsPerKb * take) / 1024);
+    await this.stubBusy(op_, take);
   }
 
   private ackData(op: number, seq: number): void {
