@@ -163,12 +163,15 @@ class FleetwatchBroker implements Broker {
   }
 
   retained(filter?: string): RetainedRecord[] {
+    let entries;
     if (filter !== undefined) {
       const problem = validateTopicFilter(filter);
       if (problem !== undefined) throw new TypeError(`retained(): ${problem}`);
-      return this.core.retained.match(filter).map((r) => ({ ...r }));
+      entries = this.core.retained.match(filter);
+    } else {
+      entries = [...this.core.retained.all()];
     }
-    return [...this.core.retained.all()].map((r) => ({ ...r }));
+    return entries.map(({ topicName, payload, qos, storedAt, publisherId }) => ({ topicName, payload, qos, storedAt, publisherId }));
   }
 
   async clearRetained(topicName: string): Promise<void> {

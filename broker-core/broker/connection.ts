@@ -328,15 +328,26 @@ function coalesce(out: Buffer[]): Buffer[] {
   const blocks: Buffer[] = [];
   let start = 0;
   let size = 0;
-  for (let i = 0; i < out.length; i++) {
-    const length = (out[i] as Buffer).length;
-    if (size > 0 && size + length > CONCAT_LIMIT) {
-      blocks.push(i - start === 1 ? (out[start] as Buffer) : Buffer.concat(out.slice(start, i), size));
+  for (let i = 0; i <= out.length; i++) {
+    const length = i < out.length ? (out[i] as Buffer).length : 0;
+    if (i === out.length || (size > 0 && size + length > CONCAT_LIMIT)) {
+      if (i - start === 1) {
+        blocks.push(out[start] as Buffer);
+      } else if (size > 0) {
+        // a plain copy loop: Buffer.concat re-validates every element
+        const block = Buffer.allocUnsafe(size);
+        let offset = 0;
+        for (let j = start; j < i; j++) {
+          const part = out[j] as Buffer;
+          block.set(part, offset);
+          offset += part.length;
+        }
+        blocks.push(block);
+      }
       start = i;
       size = 0;
     }
     size += length;
   }
-  blocks.push(out.length - start === 1 ? (out[start] as Buffer) : Buffer.concat(out.slice(start), size));
   return blocks;
 }

@@ -23,7 +23,7 @@ export function deliverRetained(core: BrokerCore, conn: Connection, session: Ses
     for (const record of core.retained.match(topicFilter)) {
       const q: QoS = record.qos < grantedQos ? record.qos : grantedQos;
       if (q === 0) {
-        conn.send(encodePublish(record.topicName, record.payload, 0, true, false));
+        conn.send((record.wire ??= encodePublish(record.topicName, record.payload, 0, true, false)));
         core.counters.publishSent++;
         continue;
       }

@@ -43,8 +43,11 @@ export function route(
       if (core.retained.delete(topicName)) last = core.sync.deleteRetained(topicName) ?? last;
     } else {
       // [MQTT-3.3.1-5] store it, replacing any previous one; [MQTT-3.3.1-7] QoS 0 ones too.
-      stable = Uint8Array.prototype.slice.call(payload);
-      const record = { topicName, payload: stable, qos, storedAt: core.now(), publisherId: source.publisherId };
+      // Encoded once as the RETAIN=1 PUBLISH new subscriptions get; the stored payload is a view
+      // of those bytes (one copy, detached from the socket chunk).
+      const wire = encodePublish(topicName, payload, 0, true, false);
+      stable = wire.subarray(wire.length - payload.length);
+      const record = { topicName, payload: stable, qos, storedAt: core.now(), publisherId: source.publisherId, wire };
       core.retained.set(record);
       last = core.sync.putRetained(record) ?? last;
     }

@@ -9,25 +9,33 @@
 
 import type { RetainedRecord } from '../persistence/persistence.js';
 
+/**
+ * A stored retained message. `wire` caches its QoS 0, RETAIN=1 PUBLISH: the same bytes go to
+ * every new QoS 0 subscription (and `payload` may be a view into them). Built lazily when absent.
+ */
+export interface RetainedEntry extends RetainedRecord {
+  wire?: Buffer;
+}
+
 class LevelNode {
   children: Map<string, LevelNode> | undefined = undefined;
-  record: RetainedRecord | undefined = undefined;
+  record: RetainedEntry | undefined = undefined;
 }
 
 export class RetainedStore {
-  private readonly byTopic = new Map<string, RetainedRecord>();
+  private readonly byTopic = new Map<string, RetainedEntry>();
   private readonly root = new LevelNode();
 
   get size(): number {
     return this.byTopic.size;
   }
 
-  get(topicName: string): RetainedRecord | undefined {
+  get(topicName: string): RetainedEntry | undefined {
     return this.byTopic.get(topicName);
   }
 
   /** Stores or replaces the retained message of `record.topicName`. */
-  set(record: RetainedRecord): void {
+  set(record: RetainedEntry): void {
     this.byTopic.set(record.topicName, record);
     let node = this.root;
     for (const level of record.topicName.split('/')) {
@@ -63,7 +71,7 @@ export class RetainedStore {
   }
 
   /** All retained messages, in no particular order. */
-  all(): IterableIterator<RetainedRecord> {
+  all(): IterableIterator<RetainedEntry> {
     return this.byTopic.values();
   }
 
@@ -71,8 +79,8 @@ export class RetainedStore {
    * Retained messages whose topic name matches `topicFilter` (already validated).
    * [MQTT-4.7.2-1] a leading wildcard does not match topic names beginning with `$`.
    */
-  match(topicFilter: string): RetainedRecord[] {
-    const out: RetainedRecord[] = [];
+  match(topicFilter: string): RetainedEntry[] {
+    const out: RetainedEntry[] = [];
     if (!topicFilter.includes('+') && !topicFilter.includes('#')) {
       const record = this.byTopic.get(topicFilter);
       if (record !== undefined) out.push(record);
@@ -114,7 +122,7 @@ export class RetainedStore {
     return out;
   }
 
-  private collectBelow(start: LevelNode, skipDollar: boolean, out: RetainedRecord[]): void {
+  private collectBelow(start: LevelNode, skipDollar: boolean, out: RetainedEntry[]): void {
     const stack: LevelNode[] = [];
     if (start.children !== undefined) {
       for (const [key, child] of start.children) {
