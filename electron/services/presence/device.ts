@@ -9,7 +9,6 @@ import type {
   DeviceFlagDto,
   DeviceFlagKind,
   DeviceStatus,
-  DeviceTopicDto,
   SessionDto,
   StatusReason,
   TelemetryDto,
@@ -119,7 +118,7 @@ export interface DeviceRecord {
   telemetry: TelemetryDto;
   series: Partial<Record<TelemetryMetric, Series>>;
   /** published topics, least recently published first */
-  topics: Map<string, DeviceTopicDto>;
+  topics: Map<string, TopicNote>;
   topicsShed: number;
   flags: Map<DeviceFlagKind, DeviceFlagDto>;
 }
@@ -175,10 +174,33 @@ export function seen(device: DeviceRecord, at: number): void {
   if (device.lastSeen === null || at > device.lastSeen) device.lastSeen = at;
 }
 
-export function noteTopic(device: DeviceRecord, topic: DeviceTopicDto): void {
-  const existing = device.topics.get(topic.topicName);
-  device.topics.delete(topic.topicName);
-  device.topics.set(topic.topicName, { ...topic, count: (existing?.count ?? 0) + 1 });
+/** What a device last published on one topic; the payload head is decoded only when shown. */
+export interface TopicNote {
+  topicName: string;
+  count: number;
+  lastAt: number;
+  /** at most PREVIEW_HEAD_BYTES of the last payload */
+  head: Uint8Array;
+  retain: boolean;
+}
+
+/** bytes kept of a topic's last payload (a 256-character preview needs at most 1 KiB of UTF-8) */
+export const PREVIEW_HEAD_BYTES = 1024;
+
+export function noteTopic(device: DeviceRecord, topicName: string, payload: Uint8Array, retain: boolean, at: number): void {
+  const existing = device.topics.get(topicName);
+  // Copy: the broker may reuse the buffer, and a large payload must not stay alive through us.
+  const head = payload.slice(0, PREVIEW_HEAD_BYTES);
+  if (existing) {
+    device.topics.delete(topicName);
+    existing.count++;
+    existing.lastAt = at;
+    existing.head = head;
+    existing.retain = retain;
+    device.topics.set(topicName, existing);
+    return;
+  }
+  device.topics.set(topicName, { topicName, count: 1, lastAt: at, head, retain });
   if (device.topics.size > MAX_DEVICE_TOPICS) {
     const oldest = device.topics.keys().next().value;
     if (oldest !== undefined) device.topics.delete(oldest);

@@ -8,7 +8,7 @@
 import type { ClientInfo, DisconnectReason, PublishedMessage, Will } from '../../../broker-core/index.js';
 import type { ConventionId, DeviceFlagDto, DeviceFlagKind, PresenceSettingsDto, SessionDto, TelemetryMetric, WillDto } from '../../contract/fleet.js';
 import { Conventions, homieVersion, type AvailabilitySignal } from './conventions/index.js';
-import { parseTelemetry, type TelemetryReading } from './telemetry/index.js';
+import { parseTelemetry, telemetryCandidate, type TelemetryReading } from './telemetry/index.js';
 import { MAX_AVAILABILITY_PAYLOAD, MAX_TELEMETRY_PAYLOAD, decodeBounded, preview } from './payload.js';
 import { Series, noteTopic, seen, type AvailabilityFact, type DeviceRecord, type StatusRecord } from './device.js';
 import { DEFAULT_MAX_DEVICES, Registry } from './registry.js';
@@ -110,17 +110,25 @@ export class PresenceEngine {
   /** Every message the broker routed; `beforeStart` for retained messages found when attaching. */
   message(msg: PublishedMessage, now: number, beforeStart = false): void {
     this.now = now;
-    if (msg.topicName.startsWith('$')) return;
+    const topic = msg.topicName;
+    if (topic.startsWith('$')) return;
     const publisher = beforeStart || msg.publisherId === APP_CLIENT_ID ? undefined : this.registry.get(msg.publisherId);
     if (publisher && !msg.isWill) {
       seen(publisher, now);
-      noteTopic(publisher, { topicName: msg.topicName, count: 0, lastAt: now, lastPayload: preview(msg.payload), retain: msg.retain });
+      noteTopic(publisher, topic, msg.payload, msg.retain, now);
       this.dirty.add(publisher.id);
     }
+    // Most messages are plain sensor data: decide from the topic before decoding anything.
+    const small = msg.payload.byteLength <= MAX_AVAILABILITY_PAYLOAD;
+    const availability = small && this.conventions.candidate(topic);
+    const telemetry = telemetryCandidate(topic);
+    const discovery = topic.endsWith('/config');
+    const homie = topic.endsWith('/$homie');
+    if (!availability && !telemetry && !discovery && !homie) return;
     const text = decodeBounded(msg.payload, MAX_TELEMETRY_PAYLOAD);
     if (text === undefined) return;
-    if (msg.topicName.endsWith('/config')) this.conventions.discovery.learn({ topicName: msg.topicName, payload: text });
-    const version = homieVersion(msg.topicName, text);
+    if (discovery) this.conventions.discovery.learn({ topicName: topic, payload: text });
+    const version = homie ? homieVersion(topic, text) : undefined;
     if (version) {
       const d = this.registry.byAvailabilityTopic(version.stateTopic) ?? publisher;
       if (d && d.convention?.startsWith('homie')) {
@@ -129,12 +137,12 @@ export class PresenceEngine {
       }
       return;
     }
-    const signal = msg.payload.byteLength <= MAX_AVAILABILITY_PAYLOAD ? this.conventions.match({ topicName: msg.topicName, payload: text }) : undefined;
+    const signal = availability ? this.conventions.match({ topicName: topic, payload: text }) : undefined;
     if (signal) {
       this.availability(signal, msg, publisher, now, beforeStart);
       return;
     }
-    const reading = parseTelemetry(msg.topicName, text);
+    const reading = telemetry ? parseTelemetry(topic, text) : undefined;
     if (reading) this.telemetry(reading, msg, publisher, now);
   }
 

@@ -2,6 +2,7 @@
 import type { DeviceDetailDto, DeviceSummaryDto, DeviceTopicDto, OutageDto, TelemetryMetric, TelemetrySeriesDto } from '../../contract/fleet.js';
 import type { DeviceRecord } from './device.js';
 import { effectiveInterval, expectedWake } from './status.js';
+import { preview } from './payload.js';
 
 export function toSummary(d: DeviceRecord): DeviceSummaryDto {
   const s = d.session ?? d.lastEnded;
@@ -36,7 +37,7 @@ export function toSummary(d: DeviceRecord): DeviceSummaryDto {
 }
 
 export function toDetail(d: DeviceRecord, outages: { items: OutageDto[]; shed: number }): DeviceDetailDto {
-  const topics: DeviceTopicDto[] = [...d.topics.values()].reverse();
+  const topics: DeviceTopicDto[] = [...d.topics.values()].reverse().map((t) => ({ topicName: t.topicName, count: t.count, lastAt: t.lastAt, lastPayload: preview(t.head), retain: t.retain }));
   const series: TelemetrySeriesDto[] = [];
   for (const [metric, s] of Object.entries(d.series) as Array<[TelemetryMetric, NonNullable<DeviceRecord['series'][TelemetryMetric]>]>) {
     series.push({ metric, points: s.points() });

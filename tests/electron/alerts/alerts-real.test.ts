@@ -59,4 +59,15 @@ describe('alerts with real clients', () => {
     expect(group.body).toMatch(/\(connection lost ×5\)$/);
     expect(rig.raised.filter((a) => a.kind === 'offline')).toEqual([]);
   });
+
+  it('alerts when a watched topic goes silent (user silent-topic rule)', async () => {
+    rig = await startRig({ alerts: { ...immediate, silentTopics: [{ id: 'temps', topicFilter: 'lab/+/temperature', maxSilenceSec: 60 }] } });
+    const c = await rig.client({ clientId: 'lab-logger' });
+    await c.publishAsync('lab/bench1/temperature', '21.5', { qos: 1 });
+    await c.publishAsync('lab/bench1/humidity', '40', { qos: 1 });
+    rig.advance(61_000);
+    const alert = await until(() => rig.raised.find((a) => a.kind === 'silent-topic'), () => 'silent topic alert');
+    expect(alert).toMatchObject({ topicName: 'lab/bench1/temperature', title: 'lab/bench1/temperature went silent', deviceIds: [] });
+    expect(rig.raised.filter((a) => a.kind === 'silent-topic')).toHaveLength(1);
+  });
 });

@@ -49,6 +49,22 @@ describe('alert history (nedb)', () => {
     expect((await AlertStore.open(dir, 3)).list().total).toBe(3);
   });
 
+  it('compacts the file when removals and acknowledgements pile up', async () => {
+    const store = await AlertStore.open(dir, 100);
+    for (let i = 1; i <= 700; i++) await store.add(alert(i));
+    await store.acknowledge(undefined, 10_000);
+    // without compaction the file would hold 700 inserts, 600 removals and 100 updates by now
+    const live = readFileSync(join(dir, 'alerts.db'), 'utf8').split('\n').filter((l) => l !== '');
+    expect(live.length).toBeLessThan(2 * 100 + 500);
+    await store.close();
+    const lines = readFileSync(join(dir, 'alerts.db'), 'utf8').split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(100);
+    const reopened = await AlertStore.open(dir, 100);
+    expect(reopened.list().unacknowledged).toBe(0);
+    expect(reopened.list().total).toBe(100);
+    await reopened.close();
+  });
+
   it('moves a corrupt history aside as *.bad-<time>, recovers the readable alerts and reports it', async () => {
     const store = await AlertStore.open(dir);
     await store.add(alert(1000, 'kept 1'));

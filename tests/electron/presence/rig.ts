@@ -64,6 +64,9 @@ export async function startRig(
   if (options.alerts) {
     alerts = await AlertService.open({ dataDir, presence, onRaised: (a) => raised.push(a) });
     alerts.setSettings({ ...defaultAlertSettings(), ...options.alerts });
+    const a = alerts;
+    // as attachFleet does: every routed message feeds the silent-topic rules
+    broker.broker.on('message.published', (msg) => a.message(msg.topicName));
   }
   const devices: SimDevice[] = [];
   const clients: MqttClient[] = [];

@@ -109,6 +109,10 @@ export class HomeAssistantDiscovery implements Convention {
     return topic;
   }
 
+  has(topicName: string): boolean {
+    return this.topics.has(topicName);
+  }
+
   get size(): number {
     return this.topics.size;
   }

@@ -16,6 +16,9 @@ import { UserRules } from './user-rules.js';
 export type { AvailabilityMessage, AvailabilitySignal, Convention } from './types.js';
 export { homieVersion } from './homie.js';
 
+/** last topic levels of the built-in conventions (Tasmota, Homie, Shelly, Zigbee2MQTT, HA, ESPHome) */
+const STATIC_LAST_LEVELS: ReadonlySet<string> = new Set(['LWT', 'DEEPSLEEP', '$state', 'online', 'state', 'availability', 'status']);
+
 export class Conventions {
   readonly userRules = new UserRules();
   readonly discovery = new HomeAssistantDiscovery();
@@ -33,6 +36,15 @@ export class Conventions {
     homeAssistantDefault,
     this.wills,
   ];
+
+  /**
+   * Cheap test on the topic alone, so the common message (sensor data) is not decoded and run
+   * through every convention: the built-in conventions all end in one of STATIC_LAST_LEVELS.
+   */
+  candidate(topicName: string): boolean {
+    const last = topicName.slice(topicName.lastIndexOf('/') + 1);
+    return STATIC_LAST_LEVELS.has(last) || this.wills.ownerOf(topicName) !== undefined || this.discovery.has(topicName) || this.userRules.list().length > 0;
+  }
 
   match(msg: AvailabilityMessage): AvailabilitySignal | undefined {
     for (const convention of this.ordered) {

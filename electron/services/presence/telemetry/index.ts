@@ -8,6 +8,13 @@ export type { TelemetryPatch, TelemetryReading } from './types.js';
 
 const parsers = [tasmotaTelemetry, homieTelemetry, esphomeTelemetry];
 
+const TELEMETRY_LAST_LEVELS: ReadonlySet<string> = new Set(['STATE', 'SENSOR', 'INFO1', 'INFO2', 'state']);
+
+/** Cheap test on the topic alone: could any parser want this message? */
+export function telemetryCandidate(topicName: string): boolean {
+  return TELEMETRY_LAST_LEVELS.has(topicName.slice(topicName.lastIndexOf('/') + 1)) || topicName.includes('/$');
+}
+
 export function parseTelemetry(topicName: string, payload: string): TelemetryReading | undefined {
   for (const parser of parsers) {
     const reading = parser.parse(topicName, payload);
