@@ -17,6 +17,7 @@ import { attachTopicsService, type AttachedTopics } from '../services/topics/att
 import { PublishTemplates } from '../services/topics/publish-templates.js';
 import { attachFleet, type AttachedFleet } from '../services/presence/attach.js';
 import { attachCharts, type AttachedCharts } from '../services/dashboards/attach-charts.js';
+import { SerialService } from '../serial/serial-service.js';
 
 export interface AppNotification {
   title: string;
@@ -136,13 +137,26 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
     setStatus({ state: 'failed', error: message });
   }
 
-  const handlers = createHandlers({ broker, status: () => status, topics: topics?.service ?? null, templates, fleet, charts });
+  // The USB-serial bench (issue 8): works without a broker too (flashing, monitor); arrival needs the broker.
+  const serial = new SerialService({
+    broker,
+    mqttPort: () => status.listeners.find((l) => l.transport === 'tcp')?.port ?? null,
+    emit: {
+      flash: (job) => events.emit('serial.flash', job),
+      config: (job) => events.emit('serial.config', job),
+      arrival: (a) => events.emit('serial.arrival', a),
+      monitor: (batch) => events.emit('serial.monitor', batch),
+    },
+  });
+  const handlers = createHandlers({ broker, status: () => status, topics: topics?.service ?? null, templates, fleet, charts, serial });
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       monitor?.stop();
       topics?.close();
+      // Releases the serial ports (a running flash is cancelled and its port closed).
+      await serial.close().catch((err: unknown) => log(`fleetwatch: closing the serial ports failed: ${err instanceof Error ? err.message : String(err)}`));
       // Before the broker closes: its shutdown disconnects are not devices going offline.
       await charts?.close().catch((err: unknown) => log(`fleetwatch: closing the chart history failed: ${err instanceof Error ? err.message : String(err)}`));
       await fleet?.close().catch((err: unknown) => log(`fleetwatch: closing the fleet services failed: ${err instanceof Error ? err.message : String(err)}`));

@@ -17,12 +17,14 @@ import type { TopicsEvents, TopicsRequests } from './topics.js';
 import type { FleetEvents, FleetRequests } from './fleet.js';
 import type { AlertsEvents, AlertsRequests } from './alerts.js';
 import type { ChartsEvents, ChartsRequests } from './charts.js';
+import type { SerialEvents, SerialRequests } from './serial.js';
 
 export type * from './broker.js';
 export type * from './topics.js';
 export type * from './fleet.js';
 export type * from './alerts.js';
 export type * from './charts.js';
+export type * from './serial.js';
 
 /**
  * All areas. To add one: import its two types above, re-export its file, and add one
@@ -34,7 +36,8 @@ type Areas =
   & { requests: TopicsRequests; events: TopicsEvents }
   & { requests: FleetRequests; events: FleetEvents }
   & { requests: AlertsRequests; events: AlertsEvents }
-  & { requests: ChartsRequests; events: ChartsEvents };
+  & { requests: ChartsRequests; events: ChartsEvents }
+  & { requests: SerialRequests; events: SerialEvents };
 
 export type Requests = Areas['requests'];
 export type Events = Areas['events'];

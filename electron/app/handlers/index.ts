@@ -8,8 +8,9 @@ import { brokerHandlers, type BrokerHandlerDeps } from './broker.js';
 import { topicsHandlers, type TopicsHandlerDeps } from './topics.js';
 import { alertsHandlers, fleetHandlers, type FleetHandlerDeps } from './fleet.js';
 import { chartsHandlers, type ChartsHandlerDeps } from './charts.js';
+import { serialHandlers, type SerialHandlerDeps } from './serial.js';
 
-export type HandlerDeps = BrokerHandlerDeps & TopicsHandlerDeps & FleetHandlerDeps & ChartsHandlerDeps;
+export type HandlerDeps = BrokerHandlerDeps & TopicsHandlerDeps & FleetHandlerDeps & ChartsHandlerDeps & SerialHandlerDeps;
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
@@ -18,5 +19,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...fleetHandlers(deps),
     ...alertsHandlers(deps),
     ...chartsHandlers(deps),
+    ...serialHandlers(deps),
   };
 }

@@ -11,6 +11,7 @@ import { brokerEventNames, brokerValidators } from './broker.js';
 import { topicsEventNames, topicsValidators } from './topics.js';
 import { alertsEventNames, alertsValidators, fleetEventNames, fleetValidators } from './fleet.js';
 import { chartsEventNames, chartsValidators } from './charts.js';
+import { serialEventNames, serialValidators } from './serial.js';
 
 export type AreaValidators<R extends { [K in keyof R]: { request: unknown; response: unknown } }> = {
   [M in keyof R]: Validator<R[M]['request']>;
@@ -26,6 +27,7 @@ export const validators: Validators = {
   ...fleetValidators,
   ...alertsValidators,
   ...chartsValidators,
+  ...serialValidators,
 };
 
 export const eventNames: EventNames = {
@@ -34,4 +36,5 @@ export const eventNames: EventNames = {
   ...fleetEventNames,
   ...alertsEventNames,
   ...chartsEventNames,
+  ...serialEventNames,
 };
