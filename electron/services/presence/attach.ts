@@ -9,6 +9,7 @@ import { AlertService } from '../alerts/service.js';
 import { alertSettingsProblems, defaultAlertSettings } from '../alerts/rules.js';
 import { JsonSettingsFile } from './json-settings.js';
 import { PresenceService, type PresenceBrokerSource } from './service.js';
+import { RegistryStore } from './registry-store.js';
 import { defaultPresenceSettings, settingsProblems } from './settings.js';
 import { parsePresenceSettings, parseAlertSettings } from './settings-parse.js';
 import type { PublishedMessage } from '../../../broker-core/index.js';
@@ -46,7 +47,8 @@ export async function attachFleet(
   const alertFile = new JsonSettingsFile<AlertSettingsDto>(dataDir, ALERT_SETTINGS_FILE, parseAlertSettings, defaultAlertSettings);
   const presenceSettings = await presenceFile.load();
   const alertSettings = await alertFile.load();
-  const presence = new PresenceService({ onDelta: (d) => out.delta(d) });
+  const registry = await RegistryStore.open(dataDir);
+  const presence = new PresenceService({ onDelta: (d) => out.delta(d), persistence: { store: registry.store, devices: registry.devices }, log: out.log });
   presence.setSettings(presenceSettings.value);
   const alerts = await AlertService.open({
     dataDir,
@@ -64,7 +66,8 @@ export async function attachFleet(
   broker.on('message.published', (msg) => {
     if (open) alerts.message(msg.topicName);
   });
-  const problems = [presenceSettings.problem, alertSettings.problem, ...alerts.problems].filter((p): p is string => p !== null);
+  const problems = [presenceSettings.problem, alertSettings.problem, ...alerts.problems, ...registry.store.problems.map((p) => p.message)].filter((p): p is string => p !== null);
+  for (const p of registry.store.problems) out.log(`fleetwatch: ${p.message}`);
   for (const p of [presenceSettings.problem, alertSettings.problem]) if (p) out.log(`fleetwatch: ${p}`);
   return {
     presence,
@@ -87,7 +90,7 @@ export async function attachFleet(
     async close() {
       open = false;
       presence.flush();
-      presence.close();
+      await presence.close();
       await alerts.close();
     },
   };

@@ -13,7 +13,10 @@ import type {
   StatusReason,
   TelemetryDto,
   TelemetryMetric,
+  WillDto,
 } from '../../contract/fleet.js';
+import type { Will } from '../../../broker-core/index.js';
+import { preview } from './payload.js';
 import { FlapDetector, type FlapSettings } from './flapping.js';
 import { IntervalLearner } from './intervals.js';
 import { TakeoverTracker } from './duplicates.js';
@@ -121,6 +124,10 @@ export interface DeviceRecord {
   topics: Map<string, TopicNote>;
   topicsShed: number;
   flags: Map<DeviceFlagKind, DeviceFlagDto>;
+}
+
+export function willDto(will: Will): WillDto {
+  return { topicName: will.topicName, payload: preview(will.payload), payloadBytes: will.payload.byteLength, qos: will.qos, retain: will.retain };
 }
 
 export function emptyTelemetry(): TelemetryDto {

@@ -6,16 +6,20 @@
  * tests drive it with a manual clock.
  */
 import type { ClientInfo, DisconnectReason, PublishedMessage, Will } from '../../../broker-core/index.js';
-import type { ConventionId, DeviceFlagDto, DeviceFlagKind, PresenceSettingsDto, SessionDto, TelemetryMetric, WillDto } from '../../contract/fleet.js';
+import type { DeviceFlagDto, DeviceFlagKind, PresenceSettingsDto, SessionDto } from '../../contract/fleet.js';
 import { Conventions, homieVersion, type AvailabilitySignal } from './conventions/index.js';
 import { parseTelemetry, telemetryCandidate, type TelemetryReading } from './telemetry/index.js';
+import { applyTelemetry } from './telemetry/apply.js';
 import { MAX_AVAILABILITY_PAYLOAD, MAX_TELEMETRY_PAYLOAD, decodeBounded, preview } from './payload.js';
-import { Series, noteTopic, seen, type AvailabilityFact, type DeviceRecord, type StatusRecord } from './device.js';
+import { noteTopic, seen, willDto, type AvailabilityFact, type DeviceRecord } from './device.js';
 import { DEFAULT_MAX_DEVICES, Registry } from './registry.js';
 import { deriveBase, endReason, expectedWake, reconciliationFlags } from './status.js';
-import { DEFAULT_FLAP, type FlapSettings } from './flapping.js';
+import { DEFAULT_FLAP, countsAsFlap, formatWindow, type FlapSettings } from './flapping.js';
 import type { PresenceEvent, PresenceListener } from './events.js';
 import { defaultPresenceSettings, groupOf } from './settings.js';
+import { restoreDevice } from './restore.js';
+import { adoptIdentity, mergeInto } from './identity.js';
+import { toPersisted, type PersistedDevice } from './registry-store.js';
 
 /** The app's own in-process client is not a device. */
 export const APP_CLIENT_ID = '$inline';
@@ -24,28 +28,6 @@ export interface EngineOptions {
   maxDevices?: number;
 }
 
-function willDto(will: Will): WillDto {
-  return { topicName: will.topicName, payload: preview(will.payload), payloadBytes: will.payload.byteLength, qos: will.qos, retain: will.retain };
-}
-
-function isOnOff(s: StatusRecord): boolean {
-  return s.status === 'online' || s.status === 'offline';
-}
-
-/** Reasons that are not the device's doing: take-overs are reported as duplicate ids, broker restarts hit everyone. */
-const NOT_FLAPPING: ReadonlySet<string> = new Set(['taken-over', 'broker-restarted']);
-
-/** Online↔offline changes count towards flapping. */
-function countsAsFlap(a: StatusRecord, b: StatusRecord): boolean {
-  return isOnOff(a) && isOnOff(b) && a.status !== b.status && !NOT_FLAPPING.has(a.reason) && !NOT_FLAPPING.has(b.reason);
-}
-
-function formatWindow(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
-}
-
-const METRICS: TelemetryMetric[] = ['rssiDbm', 'signalPercent', 'freeHeapBytes', 'uptimeSec'];
-
 export class PresenceEngine {
   readonly conventions = new Conventions();
   readonly registry: Registry;
@@ -53,6 +35,9 @@ export class PresenceEngine {
   private readonly listeners = new Set<PresenceListener>();
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
+  /** devices whose status or identity changed since the last save (registry-store.ts) */
+  private readonly unsaved = new Set<string>();
+  private readonly unsavedRemovals = new Set<string>();
   private now = 0;
 
   constructor(options: EngineOptions = {}) {
@@ -204,6 +189,37 @@ export class PresenceEngine {
     return flapTransitions > 1 && flapWindowSec > 0 ? { transitions: flapTransitions, windowMs: flapWindowSec * 1000 } : DEFAULT_FLAP;
   }
 
+  /* ───────────── persistence across restarts ───────────── */
+
+  /** Devices saved by an earlier run; call before attaching to the broker. */
+  restore(devices: PersistedDevice[], now: number): void {
+    this.now = now;
+    for (const p of devices) {
+      const d = restoreDevice(this.registry, this.conventions, p);
+      if (d) this.reevaluate(d, now);
+    }
+    this.unsaved.clear();
+  }
+
+  /** What to save: changed devices and removed ids since the last call. */
+  drainUnsaved(now: number): { devices: PersistedDevice[]; removed: string[] } {
+    const devices: PersistedDevice[] = [];
+    for (const id of this.unsaved) {
+      const d = this.registry.get(id);
+      if (d) devices.push(toPersisted(d, now));
+    }
+    const removed = [...this.unsavedRemovals];
+    this.unsaved.clear();
+    this.unsavedRemovals.clear();
+    return { devices, removed };
+  }
+
+  /** Every device, for the final save. */
+  allForSave(now: number): PersistedDevice[] {
+    this.unsaved.clear();
+    return [...this.registry.devices.values()].map((d) => toPersisted(d, now));
+  }
+
   /* ───────────── for the UI batcher ───────────── */
 
   /** Devices changed and removed since the last call. */
@@ -255,38 +271,12 @@ export class PresenceEngine {
     if (owner && owner !== d && owner.clientId === null) this.absorb(d, owner, now);
     this.registry.link(d, will.topicName);
     const signal = this.conventions.match({ topicName: will.topicName, payload });
-    if (signal) this.adoptIdentity(d, signal.convention, signal.name);
-  }
-
-  /** Learn a device's firmware and name; a firmware convention outranks a bare will. */
-  private adoptIdentity(d: DeviceRecord, convention: ConventionId, name: string): void {
-    const firmware = convention !== 'will';
-    const homieRefinement = d.convention?.startsWith('homie') && convention.startsWith('homie');
-    if (d.convention === null || (d.convention === 'will' && firmware)) {
-      d.convention = convention;
-      if (firmware) d.name = name;
-    } else if (!homieRefinement && d.convention !== convention) {
-      return;
-    }
-    if (firmware) this.registry.name(d, convention, name);
+    if (signal) adoptIdentity(this.registry, d, signal.convention, signal.name);
   }
 
   /** A device known only by its topics turns out to be `into`'s: keep one record. */
   private absorb(into: DeviceRecord, from: DeviceRecord, now: number): void {
-    for (const topic of from.availabilityTopics) this.registry.link(into, topic);
-    if (into.convention === null && from.convention !== null) {
-      into.convention = from.convention;
-      into.name = from.name;
-    }
-    if (from.convention) this.registry.name(into, from.convention, from.name);
-    const target: Record<string, unknown> = into.telemetry as unknown as Record<string, unknown>;
-    for (const [key, value] of Object.entries(from.telemetry)) if (target[key] === null && value !== null) target[key] = value;
-    if (!into.availability || (from.availability && from.availability.at > into.availability.at)) into.availability = from.availability;
-    for (const [topic, fact] of from.topicFacts) {
-      const mine = into.topicFacts.get(topic);
-      if (!mine || mine.at < fact.at) into.topicFacts.set(topic, fact);
-    }
-    if (from.firstSeen !== null && (into.firstSeen === null || from.firstSeen < into.firstSeen)) into.firstSeen = from.firstSeen;
+    mergeInto(this.registry, into, from);
     this.forget(from, false);
     this.emit({ type: 'merged', from: from.id, into: into.id, at: now });
   }
@@ -296,6 +286,8 @@ export class PresenceEngine {
     for (const topic of d.availabilityTopics) if (d.clientId !== null) this.conventions.wills.unregister(topic, d.clientId);
     this.dirty.delete(d.id);
     this.removed.add(d.id);
+    this.unsaved.delete(d.id);
+    this.unsavedRemovals.add(d.id);
     if (shed) this.emit({ type: 'removed', deviceId: d.id, shed: true, at: this.now });
   }
 
@@ -313,7 +305,7 @@ export class PresenceEngine {
       d = selfClaim && publisher ? publisher : (this.registry.byConventionName(signal.convention, signal.name) ?? this.registry.create(`${signal.convention}:${signal.name}`, signal.name, now));
       this.registry.link(d, topic);
     }
-    if (selfClaim || d.clientId === null) this.adoptIdentity(d, signal.convention, signal.name);
+    if (selfClaim || d.clientId === null) adoptIdentity(this.registry, d, signal.convention, signal.name);
     const wakeAt = !beforeStart && signal.wakeInMs !== undefined ? now + signal.wakeInMs : null;
     const fact: AvailabilityFact = {
       topicName: msg.topicName,
@@ -336,7 +328,9 @@ export class PresenceEngine {
       if (d.topicFacts.size > d.availabilityTopics.length) for (const t of d.topicFacts.keys()) if (!d.availabilityTopics.includes(t)) d.topicFacts.delete(t);
     }
     if (signal.availability === 'sleeping' && publisher === d) d.announcedSleep = { at: now, wakeAt, word: fact.word };
-    if (beforeStart && !d.session && d.clientId === null) d.restarted = true;
+    // Topic-only devices: a retained message from an earlier run says "known before the restart";
+    // a fresh one from a live publisher (a bridge back online) is current news again.
+    if (d.clientId === null) d.restarted = beforeStart && !d.session ? true : false;
     if (!beforeStart && !signal.selfReported && signal.availability === 'online') seen(d, now);
     this.reevaluate(d, now);
   }
@@ -344,24 +338,9 @@ export class PresenceEngine {
   private telemetry(reading: TelemetryReading, msg: PublishedMessage, publisher: DeviceRecord | undefined, now: number): void {
     const d = publisher && !msg.isWill ? publisher : this.registry.byConventionName(reading.convention, reading.name);
     if (!d) return;
-    if (d === publisher) this.adoptIdentity(d, reading.convention, reading.name);
-    const patch = reading.patch;
-    let changed = false;
-    for (const [key, value] of Object.entries(patch) as Array<[keyof typeof patch, string | number | undefined]>) {
-      if (value === undefined) continue;
-      (d.telemetry as unknown as Record<string, unknown>)[key] = value;
-      changed = true;
-      if (typeof value === 'number' && (METRICS as string[]).includes(key)) {
-        const metric = key as TelemetryMetric;
-        (d.series[metric] ??= new Series()).push(now, value);
-      }
-    }
-    if (changed) d.telemetry.at = now;
-    if (reading.periodSec !== undefined) d.silence.declaredMs = reading.periodSec * 1000;
-    if (reading.periodic) {
-      d.silence.report(msg.topicName, now);
-      if (d.flags.has('silent-telemetry')) this.clearFlag(d, 'silent-telemetry', now);
-    }
+    if (d === publisher) adoptIdentity(this.registry, d, reading.convention, reading.name);
+    applyTelemetry(d, reading, msg.topicName, now);
+    if (reading.periodic && d.flags.has('silent-telemetry')) this.clearFlag(d, 'silent-telemetry', now);
     this.dirty.add(d.id);
   }
 
@@ -396,6 +375,7 @@ export class PresenceEngine {
     }
     this.syncReconciliation(d, now);
     this.dirty.add(d.id);
+    this.unsaved.add(d.id);
   }
 
   private syncReconciliation(d: DeviceRecord, now: number): void {

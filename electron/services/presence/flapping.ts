@@ -4,6 +4,23 @@
  * Sleeping, overdue and take-over changes are not counted: they are expected or reported otherwise.
  */
 import { Ring } from './ring.js';
+import type { StatusRecord } from './device.js';
+
+function isOnOff(s: StatusRecord): boolean {
+  return s.status === 'online' || s.status === 'offline';
+}
+
+/** Reasons that are not the device's doing: take-overs are reported as duplicate ids, broker restarts hit everyone. */
+const NOT_FLAPPING: ReadonlySet<string> = new Set(['taken-over', 'broker-restarted']);
+
+/** Online↔offline changes count towards flapping. */
+export function countsAsFlap(a: StatusRecord, b: StatusRecord): boolean {
+  return isOnOff(a) && isOnOff(b) && a.status !== b.status && !NOT_FLAPPING.has(a.reason) && !NOT_FLAPPING.has(b.reason);
+}
+
+export function formatWindow(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}
 
 export interface FlapSettings {
   /** changes within the window that make a device flapping (default 6 = three drops) */

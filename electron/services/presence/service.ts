@@ -9,6 +9,7 @@ import type { DeviceDetailDto, FleetDeltaDto, FleetSnapshotDto, OutageDto, Prese
 import { PresenceEngine } from './engine.js';
 import type { PresenceListener } from './events.js';
 import { toDetail, toSummary } from './projection.js';
+import { SAVE_MS, type PersistedDevice, type RegistryStore } from './registry-store.js';
 
 export const TICK_MS = 1_000;
 export const DELTA_MS = 250;
@@ -28,6 +29,9 @@ export interface PresenceServiceOptions {
   deltaMs?: number;
   onDelta?: (delta: FleetDeltaDto) => void;
   maxDevices?: number;
+  /** keep the registry across restarts: the store and what it loaded */
+  persistence?: { store: RegistryStore; devices: PersistedDevice[]; saveMs?: number };
+  log?: (line: string) => void;
 }
 
 export class PresenceService {
@@ -38,6 +42,7 @@ export class PresenceService {
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
   private lastShed = 0;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PresenceServiceOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -46,6 +51,8 @@ export class PresenceService {
     if (tickMs > 0) this.timers.push(setInterval(() => this.tick(), tickMs));
     const deltaMs = options.deltaMs ?? DELTA_MS;
     if (deltaMs > 0 && options.onDelta) this.timers.push(setInterval(() => this.flush(), deltaMs));
+    const saveMs = options.persistence?.saveMs ?? SAVE_MS;
+    if (options.persistence && saveMs > 0) this.timers.push(setInterval(() => void this.save(), saveMs));
     for (const t of this.timers) t.unref();
   }
 
@@ -65,6 +72,8 @@ export class PresenceService {
       if (!this.closed) this.engine.message(msg, this.now());
     });
     const now = this.now();
+    // Devices from the last run first: live sessions and retained messages then land on them.
+    if (this.options.persistence) this.engine.restore(this.options.persistence.devices, now);
     for (const info of broker.clients()) this.engine.clientConnected(info, now);
     // Sessions first: a retained "Online" of a connected device is then simply its birth message.
     for (const r of broker.retained()) {
@@ -122,9 +131,32 @@ export class PresenceService {
     this.engine.applySettings(settings, this.now());
   }
 
-  close(): void {
+  /** Save the devices changed since the last save (writes never overlap). */
+  save(): Promise<void> {
+    const store = this.options.persistence?.store;
+    if (!store) return Promise.resolve();
+    const { devices, removed } = this.engine.drainUnsaved(this.now());
+    if (devices.length === 0 && removed.length === 0) return this.saving;
+    this.saving = this.saving
+      .then(() => store.save(devices, removed))
+      .catch((err: unknown) => this.options.log?.(`fleetwatch: saving the device registry failed: ${err instanceof Error ? err.message : String(err)}`));
+    return this.saving;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     for (const off of this.detach.splice(0)) off();
+    const persistence = this.options.persistence;
+    if (!persistence) return;
+    const now = this.now();
+    const all = this.engine.allForSave(now);
+    this.saving = this.saving.then(() => persistence.store.save(all, this.engine.drainUnsaved(now).removed));
+    try {
+      await this.saving;
+    } finally {
+      await persistence.store.close();
+    }
   }
 }

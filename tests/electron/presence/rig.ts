@@ -110,7 +110,7 @@ export async function startRig(
       await Promise.all(devices.map((d) => d.stop().catch(() => undefined)));
       for (const d of devices) d.abandonLinks();
       await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
-      presence.close();
+      await presence.close();
       await alerts?.close();
       await broker.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -122,8 +122,8 @@ describe('presence with real clients: broker restarts', () => {
       const d = presence2.engine.registry.get(`tasmota:${quiet.profile.name}`);
       expect(d && `${d.status.status}/${d.status.reason}`).toBe('offline/broker-restarted');
       expect([...(d?.flags.values() ?? [])]).toMatchObject([{ kind: 'online-without-session', retained: true, payload: 'Online' }]);
-      presence1.close();
-      presence2.close();
+      await presence1.close();
+      await presence2.close();
       await broker2.close();
     } finally {
       await quiet.stop();
