@@ -76,6 +76,7 @@ export class SerialService {
   private configJob: ConfigJobDto | null = null;
   private arrival: ArrivalDto = { status: 'idle' };
   private arrivalWatch: ArrivalWatch | null = null;
+  private arrivalGen = 0;
   private abort: AbortController | null = null;
   private nextJob = 1;
   /** chip identity per port from the last flash: Tasmota's client id is derived from it */
@@ -300,13 +301,15 @@ export class SerialService {
   }
 
   startArrival(expect: { clientId?: string; topic?: string }, timeoutMs: number): ArrivalDto {
+    const gen = ++this.arrivalGen;
     this.arrivalWatch?.cancel();
     if (!this.o.broker) {
       this.setArrival({ status: 'never-connected', refusedOthers: 0, message: 'the broker is not running, so no board can connect to it' });
       return this.arrival;
     }
     const watch = watchArrival(this.o.broker, expect, { timeoutMs, telemetryTimeoutMs: 60_000 }, (s) => {
-      if (this.arrivalWatch !== watch && this.arrivalWatch !== null) return;
+      // a newer watch replaced this one: its late updates must not overwrite the newer state
+      if (gen !== this.arrivalGen) return;
       this.setArrival(s.status === 'waiting' ? { status: 'waiting', since: s.since, clientId: expect.clientId ?? null, topic: expect.topic ?? null } : s);
     });
     this.arrivalWatch = watch;
