@@ -107,6 +107,17 @@ describe('presence engine: reconciliation', () => {
   });
 });
 
+describe('presence engine: topic-only devices after a restart', () => {
+  it('a bridge-reported device is broker restarted until its bridge republishes, then current again', () => {
+    const h = harness();
+    h.retainedAtStart('zigbee2mqtt/lamp/availability', '{"state":"online"}');
+    expect(h.status('zigbee2mqtt-device:lamp')).toBe('offline/broker-restarted');
+    h.connect('z2m', { will: { topicName: 'zigbee2mqtt/bridge/state', payload: '{"state":"offline"}' } });
+    h.publish('z2m', 'zigbee2mqtt/lamp/availability', '{"state":"online"}', { retain: true });
+    expect(h.status('zigbee2mqtt-device:lamp')).toBe('online/reported-online');
+  });
+});
+
 describe('presence engine: sleeping and overdue', () => {
   it('Homie sleeping then disconnect is sleeping, not offline', () => {
     const h = harness();

@@ -13,12 +13,18 @@ afterEach(async () => rig?.close());
 describe('presence with real clients: states', () => {
   it('a second connection with the same client id takes the session over; the device stays online [MQTT-3.1.4-2]', async () => {
     rig = await startRig();
+    const seen: string[] = [];
+    rig.presence.on((e) => {
+      if (e.type === 'status' && e.deviceId === 'same-id') seen.push(`${e.current.status}/${e.current.reason}`);
+    });
     const a = await rig.client({ clientId: 'same-id' });
     await rig.waitStatus('same-id', 'online/session');
     const b = await rig.client({ clientId: 'same-id' });
     await until(() => rig.presence.device('same-id', () => ({ items: [], shed: 0 }))?.sessions[1]?.endReason === 'taken-over', () => 'take-over recorded');
     expect(rig.status('same-id')).toBe('online/session');
     expect(rig.summary('same-id').reconnectCount).toBe(1);
+    // the old session's end is reported with its reason, and the device is back at once
+    expect(seen).toEqual(['online/session', 'offline/taken-over', 'online/session']);
     void a;
     void b;
   });
@@ -55,6 +61,24 @@ describe('presence with real clients: states', () => {
     await rig.waitStatus(dev.clientId, 'online/session');
     await until(() => rig.raised.some((a) => a.kind === 'back-online'), () => 'back online alert');
     expect(rig.raised.map((a) => a.kind)).toEqual(['flapping', 'back-online']);
+  });
+
+  it('learns the beat of a device that deep-sleeps on a schedule and then treats its absence as sleep', async () => {
+    rig = await startRig();
+    const dev = rig.device('esphome', 7);
+    for (let i = 0; i < 4; i++) {
+      if (i === 0) await dev.start();
+      else await dev.revive();
+      await rig.waitStatus(dev.clientId, 'online/session');
+      await dev.sleep(0);
+      await until(() => rig.presence.engine.registry.get(dev.clientId)?.session === null, () => 'asleep');
+      if (i < 3) rig.advance(60_000);
+    }
+    await rig.waitStatus(dev.clientId, 'sleeping/expected-interval');
+    expect(rig.summary(dev.clientId).intervalSource).toBe('learned');
+    expect(Math.abs(rig.summary(dev.clientId).expectedIntervalMs! - 60_000)).toBeLessThan(5_000);
+    rig.advance(120_000);
+    await rig.waitStatus(dev.clientId, 'overdue/missed-wake');
   });
 
   it('flags an Offline published by another client on a live device’s LWT, and clears it when the device speaks', async () => {
