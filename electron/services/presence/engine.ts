@@ -237,8 +237,15 @@ export class PresenceEngine {
 
   /* ───────────── internals ───────────── */
 
+  /** A failing listener (the alert engine) must not leave a device half-updated or stop the others. */
   private emit(event: PresenceEvent): void {
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        process.emitWarning(`presence listener failed on ${event.type}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, 'FleetwatchPresenceWarning');
+      }
+    }
   }
 
   private endSession(d: DeviceRecord, reason: SessionDto['endReason'] & string, detail: string | null, now: number): void {

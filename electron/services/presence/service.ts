@@ -94,8 +94,19 @@ export class PresenceService {
   tick(): void {
     if (this.closed) return;
     const now = this.now();
-    this.engine.tick(now);
-    for (const l of this.tickListeners) l(now);
+    // A timer callback that throws would take the whole app down: report and carry on.
+    try {
+      this.engine.tick(now);
+    } catch (err) {
+      process.emitWarning(`presence tick failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, 'FleetwatchPresenceWarning');
+    }
+    for (const l of this.tickListeners) {
+      try {
+        l(now);
+      } catch (err) {
+        process.emitWarning(`presence tick listener failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, 'FleetwatchPresenceWarning');
+      }
+    }
   }
 
   snapshot(): FleetSnapshotDto {

@@ -247,6 +247,31 @@ describe('presence engine: telemetry and silence', () => {
   });
 });
 
+describe('presence engine: listeners', () => {
+  it('keeps going when a listener throws: the device is fully updated and later listeners still hear', () => {
+    const h = harness();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    h.engine.on(() => {
+      throw new Error('listener bug');
+    });
+    const heard: string[] = [];
+    h.engine.on((e) => heard.push(e.type));
+    h.connect('a');
+    h.disconnect('a', 'connection-lost');
+    expect(h.status('a')).toBe('offline/connection-lost');
+    expect(heard).toEqual(['status', 'status']);
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        process.off('warning', onWarning);
+        expect(warnings.some((w) => w.includes('listener bug'))).toBe(true);
+        resolve();
+      }),
+    );
+  });
+});
+
 describe('presence engine: bounds', () => {
   it('sheds the oldest never-seen device first when the registry is full, and counts it', () => {
     const h = harness(3);
