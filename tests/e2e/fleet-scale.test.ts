@@ -14,7 +14,7 @@ const T = { timeout: 60_000 };
 const N = 500;
 
 beforeAll(async () => {
-  e = await startFleetE2E(3);
+  e = await startFleetE2E(5);
   fleet = new SimFleet({ host: '127.0.0.1', port: e.host.mqttPort ?? 0, devices: N, flavor: 'mixed', prefix: 'sc-', telemetryMs: 5_000, rampMs: 2_000 });
   await fleet.start();
 }, 120_000);
