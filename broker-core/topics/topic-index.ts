@@ -107,16 +107,26 @@ class FilterNode<S> {
   }
 }
 
-/** Result of one match, as parallel arrays (no per-subscriber object). */
+/** Result of one match, as parallel arrays (no per-subscriber object). Read-only: it is cached. */
 export interface MatchResult<S> {
-  subscribers: S[];
-  qos: QoS[];
+  readonly subscribers: readonly S[];
+  readonly qos: readonly QoS[];
 }
+
+/** Match results are cached for up to this many topic names … */
+const CACHE_ENTRIES = 1024;
+/** … of at most this many characters (bounds the cache's memory). */
+const CACHE_MAX_TOPIC_LENGTH = 256;
 
 export class TopicIndex<S extends IndexSubscriber> {
   private readonly root = new FilterNode<S>();
   private generation = 0;
   private subscriptionCount = 0;
+  /**
+   * topic name → its last match. Devices publish to the same topics over and over; a hit skips
+   * the walk and its garbage. Any subscription change clears it, so it is never stale.
+   */
+  private readonly cache = new Map<string, MatchResult<S>>();
 
   /** number of (subscriber, filter) pairs */
   get size(): number {
@@ -125,6 +135,7 @@ export class TopicIndex<S extends IndexSubscriber> {
 
   /** Adds or replaces [MQTT-3.8.4-3] the subscription of `sub` to `topicFilter` (already validated). */
   add(topicFilter: string, sub: S, qos: QoS): void {
+    if (this.cache.size > 0) this.cache.clear();
     const levels = topicFilter.split('/');
     let node = this.root;
     for (let i = 0; i < levels.length; i++) {
@@ -158,6 +169,7 @@ export class TopicIndex<S extends IndexSubscriber> {
       if (i === levels.length - 1) removed = node.subs?.delete(sub) ?? false;
     }
     if (!removed) return false;
+    if (this.cache.size > 0) this.cache.clear();
     this.subscriptionCount--;
     for (let i = path.length - 1; i > 0; i--) {
       const n = path[i] as FilterNode<S>;
@@ -173,9 +185,20 @@ export class TopicIndex<S extends IndexSubscriber> {
   /**
    * Every subscriber with at least one filter matching `topicName`, once, with the highest QoS of
    * its matching filters. [MQTT-4.7.2-1] a filter starting with a wildcard does not match a topic
-   * name starting with `$`.
+   * name starting with `$`. The result is shared (cached): callers must not modify it.
    */
   match(topicName: string): MatchResult<S> {
+    const cached = this.cache.get(topicName);
+    if (cached !== undefined) return cached;
+    const result = this.walk(topicName);
+    if (topicName.length <= CACHE_MAX_TOPIC_LENGTH) {
+      if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
+      this.cache.set(topicName, result);
+    }
+    return result;
+  }
+
+  private walk(topicName: string): MatchResult<S> {
     const gen = ++this.generation;
     const subscribers: S[] = [];
     const levels = topicName.split('/');

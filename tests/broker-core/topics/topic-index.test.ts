@@ -137,6 +137,23 @@ describe('topic index', () => {
     expect(index.remove(deep, new Sub('other'))).toBe(false);
   });
 
+  it('never answers from a stale cache after subscriptions change', () => {
+    const index = new TopicIndex<Sub>();
+    const a = new Sub('a');
+    const b = new Sub('b');
+    index.add('t/+', a, 0);
+    expect(matches(index, 't/1')).toEqual({ a: 0 });
+    expect(matches(index, 't/1')).toEqual({ a: 0 });
+    index.add('t/#', b, 2);
+    expect(matches(index, 't/1')).toEqual({ a: 0, b: 2 });
+    index.add('t/+', a, 1);
+    expect(matches(index, 't/1')).toEqual({ a: 1, b: 2 });
+    index.remove('t/+', a);
+    expect(matches(index, 't/1')).toEqual({ b: 2 });
+    for (let i = 0; i < 3000; i++) index.match(`t/${i}`); // more topics than the cache holds
+    expect(matches(index, 't/2999')).toEqual({ b: 2 });
+  });
+
   it('keeps nested match results independent (results are copied out of the scratch fields)', () => {
     const index = new TopicIndex<Sub>();
     const a = new Sub('a');
