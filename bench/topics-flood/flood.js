@@ -188,7 +188,8 @@ async function main() {
       memory.push({ t: (Date.now() - t0) / 1000, ...m, hostLiveHeap: host.liveHeap(), jsHeap: await page.evaluate(jsHeap), modelMiB: (await uiStats(page)).modelMiB });
       if (Date.now() >= nextClick) {
         nextClick = Date.now() + clickEveryS * 1000;
-        await scrollSomewhere(page);
+        // Collapsed mode shows one opened device's leaves near the top: keep them in view.
+        if (args.filter) await scrollSomewhere(page);
         const target = await pickRow(page);
         if (target) {
           await page.evaluate(armClickProbe, target.path);

@@ -12,6 +12,8 @@ import type { Transport } from '../lib/transport.js';
 import { compileFilter, checkFilter } from './mqtt-filter.js';
 import { TopicTree, type Row, type TopicPredicate, type TreeNode } from './tree-model.js';
 
+/** Batches kept while a snapshot loads (a few seconds' worth); past it the load is redone. */
+const MAX_WAITING_BATCHES = 200;
 /** How often at most the payload filter's matches are refreshed while it is active. */
 const PAYLOAD_SEARCH_INTERVAL_MS = 1000;
 const HIGHLIGHT_KEY = 'fleetwatch.topics.highlight';
@@ -114,7 +116,9 @@ export class TopicsState {
 
   #onBatch(batch: TopicsChangesDto, now = performance.now()): void {
     if (this.#waiting) {
-      this.#waiting.push(batch);
+      // Past the bound the queued batches are dropped; the seq gap after the snapshot then
+      // triggers one more reload instead of applying a partial history.
+      if (this.#waiting.length < MAX_WAITING_BATCHES) this.#waiting.push(batch);
       return;
     }
     if (batch.resync || (this.loaded && batch.seq !== this.#lastSeq + 1)) {
