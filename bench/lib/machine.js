@@ -1,7 +1,7 @@
 // @ts-check
 /** The machine and software a run came from, recorded with every results file. */
 import os from 'node:os';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mosquittoVersion } from '../brokers/mosquitto.js';
@@ -26,10 +26,12 @@ function gitDescribe(cwd) {
   }
 }
 
-/** @param {string} path */
-function builtAt(path) {
+/** Newest modification time of the .js files under `dir` (tsc -b rewrites only what changed). @param {string} dir */
+function builtAt(dir) {
   try {
-    return statSync(path).mtime.toISOString();
+    const files = /** @type {string[]} */ (readdirSync(dir, { recursive: true, encoding: 'utf8' })).filter((f) => f.endsWith('.js'));
+    const newest = Math.max(...files.map((f) => statSync(join(dir, f)).mtimeMs));
+    return Number.isFinite(newest) ? new Date(newest).toISOString() : null;
   } catch (_err) {
     return null;
   }
@@ -48,7 +50,7 @@ export function machineInfo(repoRoot) {
     aedes: aedesVersion(),
     fleetwatchCommit: gitDescribe(repoRoot),
     // dist/ may be built from a tree with uncommitted changes: when it was built says more.
-    fleetwatchBuiltAt: builtAt(join(repoRoot, 'dist', 'broker-core', 'index.js')),
+    fleetwatchBuiltAt: builtAt(join(repoRoot, 'dist', 'broker-core')),
   };
 }
 
