@@ -4,20 +4,28 @@
  * Ctrl+Enter and saved templates — and pausing the live view.
  */
 
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearFilters, mqttClient, retainedUnder, row, setFilter, startTopicsE2E, stopTopicsE2E, visiblePaths, type TopicsE2E } from './topics-support.js';
 
 let e: TopicsE2E;
+let dataDir: string;
 const T = { timeout: 20_000 };
+const damaged = '{"version":1,"templates":[{"id":"x","name":';
 
 beforeAll(async () => {
-  e = await startTopicsE2E();
+  // The data folder starts with a damaged template library, as after a crash mid-write by
+  // another program: the app must start, move it aside and say so.
+  dataDir = await mkdtemp(join(tmpdir(), 'fw-topics-e2e-'));
+  await writeFile(join(dataDir, 'publish-templates.json'), damaged);
+  e = await startTopicsE2E({ dataDir });
 });
 
 afterAll(async () => {
   await stopTopicsE2E(e);
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('topic explorer end to end: retained management', () => {
@@ -60,6 +68,14 @@ describe('topic explorer end to end: retained management', () => {
 });
 
 describe('topic explorer end to end: publish', () => {
+  it('reports a damaged template library that was moved aside, and keeps the damaged file', async () => {
+    const { page } = e;
+    await expect.poll(() => page.getByTestId('templates-problem').textContent(), T).toMatch(/unreadable .*moved to .*publish-templates\.json\.bad-/);
+    const aside = (await readdir(dataDir)).filter((f) => f.startsWith('publish-templates.json.bad-'));
+    expect(aside).toHaveLength(1);
+    expect(await readFile(join(dataDir, aside[0]!), 'utf8')).toBe(damaged);
+  });
+
   it('publishes with Ctrl+Enter to real subscribers, and the message shows in the tree', async () => {
     const { page } = e;
     const sub = await mqttClient(e, 'e2e-lamp');

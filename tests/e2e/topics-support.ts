@@ -17,8 +17,8 @@ export interface TopicsE2E {
   clients: MqttClient[];
 }
 
-export async function startTopicsE2E(): Promise<TopicsE2E> {
-  const host = await startHost();
+export async function startTopicsE2E(options: { dataDir?: string } = {}): Promise<TopicsE2E> {
+  const host = await startHost(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   const browser = await launchBrowser();
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'], viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();

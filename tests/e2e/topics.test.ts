@@ -4,6 +4,8 @@
  * the detail pane (formats, history, diff, retained info, copy) and the three filters.
  */
 
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearFilters, mqttClient, row, setFilter, startTopicsE2E, stopTopicsE2E, visiblePaths, type TopicsE2E } from './topics-support.js';
 
@@ -138,6 +140,29 @@ describe('topic explorer end to end: detail pane', () => {
     await page.getByRole('button', { name: 'Load the full retained payload' }).click();
     await expect.poll(async () => (await page.getByTestId('payload-text').textContent())?.length, T).toBe(10_000);
     await clearFilters(page);
+  });
+});
+
+describe('topic explorer end to end: other clients and themes', () => {
+  it('shows the client id of any MQTT client, here mosquitto_pub', async () => {
+    const { page } = e;
+    await promisify(execFile)('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(e.host.mqttPort), '-V', 'mqttv311', '-i', 'mosq-e2e', '-q', '1', '-r', '-t', 't7/mosq', '-m', 'from mosquitto']);
+    await setFilter(page, 'text', 't7/mosq');
+    await row(page, 't7/mosq').click();
+    await expect.poll(() => page.getByTestId('detail-publisher').textContent(), T).toBe('mosq-e2e');
+    expect(await page.getByTestId('payload-text').textContent()).toBe('from mosquitto');
+    await clearFilters(page);
+  });
+
+  it('follows the light and dark themes', async () => {
+    const { page } = e;
+    const tree = page.getByRole('tree', { name: 'Topics' });
+    const colors = () => tree.evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]);
+    const before = await colors();
+    await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click();
+    await expect.poll(colors, T).not.toEqual(before);
+    await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click();
+    await expect.poll(colors, T).toEqual(before);
   });
 });
 
