@@ -39,6 +39,8 @@ export class PresenceEngine {
   private readonly unsaved = new Set<string>();
   private readonly unsavedRemovals = new Set<string>();
   private now = 0;
+  /** set while restoring devices whose state is old news (see restore) */
+  private muted = false;
 
   constructor(options: EngineOptions = {}) {
     this.registry = new Registry(options.maxDevices ?? DEFAULT_MAX_DEVICES, () => this.flapSettings(), (d) => this.forget(d, true));
@@ -196,7 +198,12 @@ export class PresenceEngine {
     this.now = now;
     for (const p of devices) {
       const d = restoreDevice(this.registry, this.conventions, p);
-      if (d) this.reevaluate(d, now);
+      if (!d) continue;
+      // Devices already down before the restart were alerted about then: restore them quietly.
+      // Those the restart cut off are news (if they do not come back, that deserves an alert).
+      this.muted = deriveBase(d, now).reason !== 'broker-restarted';
+      this.reevaluate(d, now);
+      this.muted = false;
     }
     this.unsaved.clear();
   }
@@ -239,6 +246,7 @@ export class PresenceEngine {
 
   /** A failing listener (the alert engine) must not leave a device half-updated or stop the others. */
   private emit(event: PresenceEvent): void {
+    if (this.muted) return;
     for (const listener of this.listeners) {
       try {
         listener(event);

@@ -19,9 +19,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function open(dir: string, broker: TestBroker): Promise<PresenceService> {
+async function open(dir: string, broker: TestBroker, events: string[] = []): Promise<PresenceService> {
   const { store, devices } = await RegistryStore.open(dir);
   const presence = new PresenceService({ tickMs: 0, deltaMs: 0, persistence: { store, devices, saveMs: 0 } });
+  presence.on((e) => {
+    if (e.type === 'status') events.push(`${e.deviceId} ${e.current.status}/${e.current.reason}`);
+  });
   presence.attach(broker.broker);
   return presence;
 }
@@ -56,8 +59,11 @@ describe('device registry across restarts', () => {
 
     const broker2 = await startTestBroker();
     cleanups.push(() => broker2.close());
-    const presence2 = await open(dir, broker2);
+    const events: string[] = [];
+    const presence2 = await open(dir, broker2, events);
     cleanups.push(() => presence2.close());
+    // the node's outage was news in the previous run; the plug's is news now (alerts may follow)
+    expect(events).toEqual([`${plug.clientId} offline/broker-restarted`]);
     expect(status(presence2, plug.clientId)).toBe('offline/broker-restarted');
     expect(status(presence2, node.clientId)).toBe('offline/connection-lost');
     const restored = presence2.engine.registry.get(plug.clientId)!;
