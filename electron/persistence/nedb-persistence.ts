@@ -92,11 +92,13 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
   /** true from the start of run() until, in the same microtask as its last hasWork() check, it ends */
   let running = false;
   let compactRequested = false;
+  /** look at the churn rule without a write (after load: files are no longer rewritten by it) */
+  let compactCheck = false;
   let retryTimer: NodeJS.Timeout | undefined;
   let compactTimer: NodeJS.Timeout | undefined;
   const stats = { batches: 0, mutations: 0, compactions: 0, failures: 0, lastFailure: undefined as string | undefined };
 
-  const hasWork = (): boolean => waiters.length > 0 || compactRequested || stores.some((s) => s.hasWork);
+  const hasWork = (): boolean => waiters.length > 0 || compactRequested || compactCheck || stores.some((s) => s.hasWork);
 
   function fail(message: string): void {
     stats.failures++;
@@ -184,6 +186,7 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
     stats.batches++;
     stats.mutations += batch.length;
     for (const w of batch) w.resolve();
+    compactCheck = false;
     await compactDue();
     return true;
   }
@@ -230,6 +233,8 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
 
     if (phase !== 'loading') return { retained: [], sessions: [], outbound: [], incomingQos2: [], wills: [], counters: [], problems }; // closed meanwhile
     phase = 'open';
+    // after the waiters of this first batch resolve, files whose churn is due are compacted in the background
+    compactCheck = true;
     if (compactEveryMs > 0) {
       compactTimer = setInterval(() => {
         compactRequested = true;

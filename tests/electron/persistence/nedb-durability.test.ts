@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -93,6 +93,26 @@ describe('nedb persistence: compaction keeps files bounded', () => {
     expect(await lineCount('retained.db')).toBe(19);
     await vi.waitFor(() => expect(p.stats().compactions).toBeGreaterThan(0), { timeout: 20_000, interval: 20 });
     expect(await lineCount('retained.db')).toBe(1);
+  });
+
+  it('compacts a file found full of stale lines at startup, in the background after load()', async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ _id: (i + 1).toString(36), topicName: 'lab/one', payload: Buffer.from(`v${i}`).toString('base64'), qos: 1, storedAt: i, publisherId: '' }));
+    await writeFile(join(dir, 'retained.db'), `${lines.join('\n')}\n`);
+    const p = persistence({ compactEveryMs: 0 });
+    const state = await p.load();
+    expect(state.retained.map((r) => new TextDecoder().decode(r.payload))).toEqual(['v2999']);
+    await vi.waitFor(async () => expect(await lineCount('retained.db')).toBe(1), { timeout: 20_000, interval: 20 });
+  });
+
+  it('does not glue a new line onto a last line that lacks its newline', async () => {
+    await writeFile(join(dir, 'retained.db'), JSON.stringify({ _id: '1', topicName: 'lab/a', payload: 'YQ==', qos: 1, storedAt: 1, publisherId: '' }));
+    const p = persistence();
+    await p.load();
+    await p.putRetained(retained('lab/b'));
+    const again = persistence();
+    const state = await again.load();
+    expect(state.problems).toEqual([]);
+    expect(state.retained.map((r) => r.topicName).sort()).toEqual(['lab/a', 'lab/b']);
   });
 
   it('compacts on close, so the next start reads only live records', async () => {
