@@ -4,8 +4,8 @@
  *
  * Write path (group commit): a mutation updates the in-memory pending map of its store at
  * call time (call order = apply order; the last write per key wins) and gets a promise. One
- * writer loop takes everything pending at once and appends it — per store at most one insert
- * and one removal — then resolves every promise of that batch in call order. While a batch is
+ * writer loop takes everything pending at once and appends it — per store one insert and the
+ * removals (one append per 64 ids) — then resolves every promise of that batch in call order. While a batch is
  * being written the next one accumulates, so under load many acknowledgements share one
  * append. A promise resolves after a plain append (no fsync): it survives a process crash /
  * SIGKILL, not a power loss (see ARCHITECTURE.md).
@@ -48,7 +48,7 @@ export interface NedbPersistenceOptions {
 }
 
 export interface NedbPersistenceStats {
-  /** batches written (each: at most two appends per store) */
+  /** batches written (each: per store one insert append, then one removal append per 64 ids) */
   batches: number;
   /** promises resolved (mutations and flushes) */
   mutations: number;

@@ -5,11 +5,12 @@
  * number of writes, and a crash between two writes must never lose an acknowledged value.
  * So a put appends the new document under a new, increasing id (base 36 of a per-store
  * version counter) and only then appends the removal of the old id. A crash in between
- * leaves both on disk; open() keeps the newest per key and removes the rest. A batch is at
- * most two appends (one insert of all new documents, one removal of all replaced/deleted ids).
+ * leaves both on disk; open() keeps the newest per key and removes the rest. A batch is one
+ * append of all new documents, then the removals of all replaced/deleted ids (one append per
+ * 64 ids, see REMOVE_CHUNK).
  *
  * Mutations only touch `pending` (last write per key wins: put+delete of one key cancel out);
- * writePending() turns the whole map into those two appends.
+ * writePending() turns the whole map into those appends.
  */
 
 import { open, readFile, rename } from 'node:fs/promises';
@@ -37,6 +38,19 @@ function originalOf(db: Db): NedbOriginal {
 }
 
 const ID = /^[0-9a-z]{1,11}$/;
+
+/**
+ * nedb checks `$in` by a linear scan of the list for every candidate document, so one removal
+ * of k ids costs k² comparisons (a 1,000-id batch: a million). Removing in chunks of 64 keeps
+ * that linear, at the price of one append per chunk.
+ */
+const REMOVE_CHUNK = 64;
+
+async function removeIds(db: Db, ids: unknown[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += REMOVE_CHUNK) {
+    await db.remove({ _id: { $in: ids.slice(i, i + REMOVE_CHUNK) } }, { multi: true });
+  }
+}
 
 /**
  * Our documents start with `_id`, nedb's deletion markers with `$$deleted`. Anything else
@@ -233,10 +247,10 @@ export class NedbKeyedStore<R> {
         message: `${this.kind.file}: ${invalid.length} records of an invalid shape were removed; the original file is kept as ${movedTo}`,
       });
     }
-    // stale versions are what a crash between a batch's two appends leaves: expected, not a problem
+    // stale versions are what a crash between a batch's insert and its removals leaves: expected, not a problem
     const remove: unknown[] = [...invalid, ...stale];
     if (remove.length > 0) {
-      await this.db!.remove({ _id: { $in: remove } }, { multi: true });
+      await removeIds(this.db!, remove);
       this.appended += remove.length;
     }
     for (const [key, at] of position) {
@@ -316,9 +330,9 @@ export class NedbKeyedStore<R> {
     }
     const db = this.db!;
     let failure: unknown;
-    // insert first: a crash between the two appends leaves old and new, never neither
+    // insert first: a crash between insert and removals leaves old and new, never neither
     if (inserts.length > 0) await db.insert(inserts).catch((err: unknown) => void (failure ??= err));
-    if (removals.length > 0) await db.remove({ _id: { $in: removals } }, { multi: true }).catch((err: unknown) => void (failure ??= err));
+    if (removals.length > 0) await removeIds(db, removals).catch((err: unknown) => void (failure ??= err));
     this.appended += inserts.length + removals.length;
     if (failure !== undefined) {
       this.needsRewrite = true;
