@@ -88,13 +88,14 @@ export async function tableValues(p: Locator, seriesKey: string): Promise<number
   return values.reverse();
 }
 
-export async function statusOf(p: Locator): Promise<{ values: number; drawn: number; width: number; loadMs: number | null; text: string }> {
+export async function statusOf(p: Locator): Promise<{ values: number; drawn: number; drawnMax: number; width: number; loadMs: number | null; text: string }> {
   const s = p.getByTestId('chart-status');
   const attr = async (name: string): Promise<string> => (await s.getAttribute(name)) ?? '';
   const load = await attr('data-load-ms');
   return {
     values: Number(await attr('data-values')),
     drawn: Number(await attr('data-drawn')),
+    drawnMax: Number(await attr('data-drawn-max')),
     width: Number(await attr('data-width')),
     loadMs: load === '' ? null : Number(load),
     text: (await s.textContent()) ?? '',

@@ -14,6 +14,7 @@ import { device, openTopic, panel, restartHost, startChartsE2E, statusOf, stopCh
 let e: ChartsE2E;
 const T = { timeout: 20_000 };
 const KEY = JSON.stringify(['tele/lab-07/SENSOR', 'AM2301', 'Temperature']);
+const HUM_KEY = JSON.stringify(['tele/lab-07/SENSOR', 'AM2301', 'Humidity']);
 const TOPIC = 'tele/lab-07/SENSOR';
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -40,10 +41,15 @@ describe('telemetry charts end to end', () => {
     ]);
     await page.getByRole('button', { name: 'Chart AM2301.Temperature' }).click();
     await expect.poll(() => page.getByTestId('add-to-chart-status').textContent(), T).toMatch(/^Added AM2301\.Temperature to “tele\/lab-07\/SENSOR › AM2301\.Temperature” on Dashboard\./);
+    // The picker now targets that chart: a second field joins it as a second series.
+    expect(await page.getByTestId('chart-target').locator('option:checked').textContent()).toBe('tele/lab-07/SENSOR › AM2301.Temperature');
+    await page.getByRole('button', { name: 'Chart AM2301.Humidity' }).click();
+    await expect.poll(() => page.getByTestId('add-to-chart-status').textContent(), T).toMatch(/^Added AM2301\.Humidity to “tele\/lab-07\/SENSOR › AM2301\.Temperature”/);
 
     await page.getByRole('link', { name: 'Open Charts' }).click();
     const p = panel(page);
     await expect.poll(() => p.locator('h3').textContent(), T).toBe('tele/lab-07/SENSOR › AM2301.Temperature');
+    expect(await p.locator('.series .topic').allTextContents()).toEqual(['tele/lab-07/SENSOR › AM2301.Temperature', 'tele/lab-07/SENSOR › AM2301.Humidity']);
     await page.getByTestId('window-15m').click();
     await expect.poll(() => page.getByTestId('window-15m').getAttribute('aria-pressed'), T).toBe('true');
     await expect.poll(async () => (await statusOf(p)).loadMs !== null, T).toBe(true);
@@ -55,13 +61,13 @@ describe('telemetry charts end to end', () => {
     await p.getByTestId('chart-table-toggle').click();
     const dev = e.clients[0]!;
     const sent = [20.1, 20.2, 20.3, 20.4, 20.5];
-    for (const t of sent) await dev.publishAsync(TOPIC, tasmotaSensor(t), { qos: 1 });
+    for (const [i, t] of sent.entries()) await dev.publishAsync(TOPIC, tasmotaSensor(t, 41 + i), { qos: 1 });
     // Recording starts when the value is charted: the 20 published before is not in it.
     await expect.poll(() => tableValues(p, KEY), T).toEqual(sent);
+    await expect.poll(() => tableValues(p, HUM_KEY), T).toEqual([41, 42, 43, 44, 45]);
+    await expect.poll(async () => (await statusOf(p)).drawn, T).toBe(10);
     const status = await statusOf(p);
-    expect(status.values).toBe(5);
-    expect(status.drawn).toBeGreaterThan(0);
-    expect(status.drawn).toBeLessThanOrEqual(status.width);
+    expect(status.values).toBe(10);
     expect(status.text).toMatch(/· live/);
   });
 
@@ -88,8 +94,10 @@ describe('telemetry charts end to end', () => {
     const text = await readFile((await csv.path())!, 'utf8');
     const lines = text.trimEnd().split('\r\n');
     expect(lines[0]).toBe('series,topic,path,time,time_ms,value,min,max,count');
-    const rows = lines.slice(1).map((l) => l.split(','));
+    const all = lines.slice(1).map((l) => l.split(','));
+    const rows = all.filter((r) => r[2] === 'AM2301.Temperature');
     expect(rows.map((r) => Number(r[5]))).toEqual([20.1, 20.2, 20.3, 20.4, 20.5]);
+    expect(all.filter((r) => r[2] === 'AM2301.Humidity').map((r) => Number(r[5]))).toEqual([41, 42, 43, 44, 45]);
     expect(rows[0]!.slice(0, 3)).toEqual(['tele/lab-07/SENSOR › AM2301.Temperature', 'tele/lab-07/SENSOR', 'AM2301.Temperature']);
     expect(new Date(rows[0]![3]!).getTime()).toBe(Number(rows[0]![4]));
 
@@ -102,7 +110,7 @@ describe('telemetry charts end to end', () => {
 
     // A screenshot zoomed in on the last minute or so, where the values and the offline band are.
     for (let i = 0; i < 6; i++) await p.getByRole('button', { name: 'Zoom in' }).click();
-    await expect.poll(async () => (await statusOf(p)).text, T).toMatch(/^5 values in view \(raw values\).* paused \(zoomed\)/);
+    await expect.poll(async () => (await statusOf(p)).text, T).toMatch(/^10 values in view \(raw values\).* paused \(zoomed\)/);
     const shots = process.env['FLEETWATCH_E2E_SHOTS'] ?? join(e.dataDir, 'shots');
     await mkdir(shots, { recursive: true });
     const shot = join(shots, 'charts-zoomed.png');
@@ -119,6 +127,22 @@ describe('telemetry charts end to end', () => {
     await p.getByTestId('chart-live').click();
     await expect.poll(async () => (await statusOf(p)).text, T).toMatch(/· live/);
     expect(await p.getByTestId('chart-live').count()).toBe(0);
+  });
+
+  it('puts several charts on the saved dashboard and removes them again', async () => {
+    const { page } = e;
+    await page.getByLabel('New chart title').fill('Second chart');
+    await page.getByTestId('add-chart').click();
+    await expect.poll(() => page.getByTestId('chart-panel').count(), T).toBe(2);
+    const second = panel(page, 1);
+    expect(await second.locator('h3').textContent()).toBe('Second chart');
+    expect(await second.locator('.empty').textContent()).toMatch(/No values on this chart yet/);
+    // saved: a reload shows it
+    await page.reload();
+    await expect.poll(() => page.getByTestId('chart-panel').count(), T).toBe(2);
+    await panel(page, 1).getByTestId('chart-remove').click();
+    await expect.poll(() => page.getByTestId('chart-panel').count(), T).toBe(1);
+    await panel(page).getByTestId('chart-table-toggle').click();
   });
 
   it('keeps the dashboard and the recorded history across a restart, and marks the restart', async () => {
@@ -153,5 +177,22 @@ describe('telemetry charts end to end', () => {
     await expect.poll(async () => (await tableValues(p, KEY)).at(-1), T).toBe(31.5);
     // (the page tried to reconnect to the stopped host until it was reloaded: not an error of ours)
     expect(e.pageErrors.filter((m) => !m.includes(`127.0.0.1:${oldPort}/bridge`))).toEqual([]);
+  });
+
+  it('draws at most one point per pixel of width per line however many values arrive (decimation)', { timeout: 120_000 }, async () => {
+    const { page } = e;
+    const p = panel(page);
+    const dev = e.clients.at(-1)!;
+    const before = (await statusOf(p)).values;
+    // 2,000 values in chunks, each chunk seen by the chart before the next is sent
+    for (let chunk = 1; chunk <= 10; chunk++) {
+      for (let i = 0; i < 200; i++) await dev.publishAsync(TOPIC, tasmotaSensor(25 + Math.sin((chunk * 200 + i) / 50) * 3), { qos: i === 199 ? 1 : 0 });
+      await expect.poll(async () => (await statusOf(p)).values, T).toBeGreaterThanOrEqual(before + chunk * 200);
+    }
+    const s = await statusOf(p);
+    expect(s.width).toBeGreaterThan(100);
+    expect(s.values).toBeGreaterThan(s.width);
+    expect(s.drawnMax).toBeGreaterThan(s.width / 2);
+    expect(s.drawnMax).toBeLessThanOrEqual(s.width);
   });
 });

@@ -35,7 +35,9 @@ export interface ChartSummary {
   values: number;
   /** points chart.js drew (after decimation), over all series */
   drawn: number;
-  /** the chart's width in CSS pixels: no series draws more points than this */
+  /** the most points one line drew: never more than `width` */
+  drawnMax: number;
+  /** the chart's width in CSS pixels */
   width: number;
   following: boolean;
   /** ms from asking for the history to the first frame that showed it */
@@ -86,6 +88,8 @@ export class ChartController {
   #destroyed = false;
   /** resetZoom reports itself as a completed zoom; that one is not the user's */
   #resetting = false;
+  /** the main process's count of live values it left out; -1 before the first batch */
+  #liveShedSeen = -1;
 
   constructor(
     canvas: HTMLCanvasElement,
@@ -129,7 +133,9 @@ export class ChartController {
         },
         plugins: {
           legend: { labels: { boxWidth: 12, color: colors.text } },
-          decimation: { enabled: true, algorithm: 'lttb' },
+          // Threshold 1: decimation runs at every update, and LTTB keeps at most one point per
+          // pixel of the chart's width (`samples` defaults to it; fewer values pass unchanged).
+          decimation: { enabled: true, algorithm: 'lttb', threshold: 1 },
           tooltip: {
             callbacks: {
               title: (items) => (items[0] ? fullTime(items[0].parsed.x ?? 0) : ''),
@@ -223,6 +229,10 @@ export class ChartController {
   #zoomed(): void {
     if (this.#resetting) return;
     this.#following = false;
+    this.#reloadSoon();
+  }
+
+  #reloadSoon(): void {
     if (this.#zoomTimer) clearTimeout(this.#zoomTimer);
     this.#zoomTimer = setTimeout(() => void this.load(), ZOOM_RELOAD_MS);
   }
@@ -300,6 +310,9 @@ export class ChartController {
   }
 
   onLive(live: ChartsLiveDto): void {
+    // The main process left values out of a batch (over its bound): the history has them.
+    if (this.#liveShedSeen >= 0 && live.liveShed > this.#liveShedSeen && this.#following) this.#reloadSoon();
+    this.#liveShedSeen = live.liveShed;
     let touched = false;
     for (const p of live.points) {
       const b = this.buffers.get(p.key);
@@ -336,16 +349,23 @@ export class ChartController {
       const min = now - WINDOW_MS[this.#window];
       for (const b of this.buffers.values()) b.trimBefore(min);
     }
+    // Series of one device share its periods: shade each once.
     const periods: ShadedPeriod[] = [];
-    for (const b of this.buffers.values()) periods.push(...b.periods);
+    const seen = new Set<string>();
+    for (const b of this.buffers.values()) {
+      for (const p of b.periods) {
+        const id = `${b.publisherId ?? ''}\u0000${p.start}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          periods.push(p);
+        }
+      }
+    }
     const shading = this.chart.options.plugins?.fwShading;
     if (shading) {
       shading.periods = periods;
       shading.restarts = this.#restarts;
     }
-    const decimation = this.chart.options.plugins?.decimation;
-    // Decimate as soon as a series has more values in range than the chart has pixels.
-    if (decimation) (decimation as { threshold?: number }).threshold = Math.max(1, Math.floor(this.chart.width));
     this.chart.data.datasets.forEach((ds, i) => {
       const key = this.#def.series[i]?.key;
       const b = key === undefined ? undefined : this.buffers.get(key);
@@ -374,11 +394,17 @@ export class ChartController {
       shed += b.shed;
     }
     let drawn = 0;
-    this.chart.data.datasets.forEach((_, i) => (drawn += this.chart.getDatasetMeta(i).data.length));
+    let drawnMax = 0;
+    this.chart.data.datasets.forEach((_, i) => {
+      const n = this.chart.getDatasetMeta(i).data.length;
+      drawn += n;
+      drawnMax = Math.max(drawnMax, n);
+    });
     const first = this.buffers.values().next().value;
     this.onSummary({
       values,
       drawn,
+      drawnMax,
       width: Math.floor(this.chart.width),
       following: this.#following,
       loadMs: this.#loadMs,

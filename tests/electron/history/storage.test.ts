@@ -267,4 +267,24 @@ describe('history storage', () => {
     expect(list.map((p) => p.start)).toEqual([T0 + 20_000, T0 + 30_000, T0 + 40_000]);
     expect(h.counters().periodsShed).toBe(2);
   });
+
+  it('keeps at most maxCatalog series with history: the oldest one no longer charted is deleted and reported', async () => {
+    const dir = await folder();
+    const clock = new Clock();
+    const problems: string[] = [];
+    const h = await open(dir, clock, { maxCatalog: 2 }, problems);
+    const ref = (n: number) => ({ topicName: `lab/${n}`, path: [] });
+    const key = (n: number) => JSON.stringify([`lab/${n}`]);
+    for (const n of [1, 2, 3]) {
+      clock.t += 1000;
+      await h.setCharted([ref(n)]);
+      h.ingest(msg(`lab/${n}`, String(n), clock.t));
+      await h.flush();
+    }
+    expect((await h.status()).stored).toBe(2);
+    expect(problems).toEqual(['history: the history of lab/1 was deleted to stay within 2 stored series']);
+    expect((await h.history([key(1)], T0, clock.t + 1, 10)).series[0]!.v).toEqual([]);
+    expect((await h.history([key(2)], T0, clock.t + 1, 10)).series[0]!.v).toEqual([2]);
+    expect((await readdir(join(dir, 'history', 'series'))).length).toBe(2);
+  });
 });
