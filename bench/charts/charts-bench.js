@@ -229,7 +229,7 @@ async function benchLive() {
       },
       frames: summary(frames),
       framesPerSecond: r1(frames.length / wall),
-      hostCpuPercent: r1((100 * (hostCpu1 - hostCpu0)) / wall),
+      hostCpuPercent: hostCpu0 === null || hostCpu1 === null ? null : r1((100 * (hostCpu1 - hostCpu0)) / wall),
       charts: status,
     };
   } finally {
