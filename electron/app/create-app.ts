@@ -118,7 +118,11 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
       notify: options.notify,
       log,
     });
-    charts = await attachCharts(broker, options.dataDir, { live: (l) => events.emit('charts.live', l), notify: options.notify, log }, { presence: fleet.presence });
+    // Charts failing to open (an unreadable data folder) must not take the broker down with them.
+    charts = await attachCharts(broker, options.dataDir, { live: (l) => events.emit('charts.live', l), notify: options.notify, log }, { presence: fleet.presence }).catch((err: unknown) => {
+      log(`fleetwatch: chart history unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    });
     setStatus({ state: 'running', listeners, startedAt: Date.now() });
     for (const l of listeners) log(`fleetwatch: mqtt listening on ${l.transport} ${l.host}:${l.port}`);
   } catch (err) {

@@ -5,12 +5,12 @@ import { DashboardRuleError } from '../../services/dashboards/dashboards-service
 import { TooManySeriesError } from '../../services/history/history-service.js';
 
 export interface ChartsHandlerDeps {
-  /** null when the broker could not be started (nothing can be recorded then) */
+  /** null when the broker could not be started or the chart history could not be opened (logged) */
   charts: AttachedCharts | null;
 }
 
 function need(charts: AttachedCharts | null): AttachedCharts {
-  if (!charts) throw new HandlerError('unavailable', 'the broker is not running, so no telemetry is recorded');
+  if (!charts) throw new HandlerError('unavailable', 'charts are unavailable: the broker is not running or the chart history could not be opened (see the log)');
   return charts;
 }
 
