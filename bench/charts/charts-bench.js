@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * Charts benchmark (issue 7). Two measurements against `fleetwatch serve` with Chromium showing
- * the Charts view:
+ * Charts benchmark (issue 7). The recorder's cost per message on the broker's hot path (in
+ * process), then two measurements against `fleetwatch serve` with Chromium showing the Charts view:
  *
  *  live  20 series (4 charts × 5) updated 10 times a second each by 20 real MQTT clients for
  *        `--seconds`; reports the renderer's CPU (Chromium's own Performance.getMetrics through
@@ -16,7 +16,7 @@
  *        (the `charts.history` call alone over the bridge WebSocket).
  *
  *   npm run build && node bench/charts/charts-bench.js [--seconds 30] [--warmup 75] [--opens 5]
- *       [--points 100000] [--only live|open] [--json FILE]
+ *       [--points 100000] [--only ingest|live|open] [--json FILE]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -334,12 +334,45 @@ async function benchOpen() {
   }
 }
 
-const report = { at: new Date().toISOString(), load: loadavg().map(r1), live: /** @type {unknown} */ (null), open: /** @type {unknown} */ (null) };
-if (args.only !== 'open') {
+/**
+ * The recorder's cost on the broker's hot path, in process: `ingest` for messages on topics
+ * nobody charts (one Map lookup) and on charted ones (decode, JSON.parse, extract, bucket).
+ */
+async function benchIngest() {
+  const { HistoryService } = await import(dist('services/history/history-service.js'));
+  const dir = mkdtempSync(join(tmpdir(), 'fw-charts-bench-ingest-'));
+  try {
+    const history = await HistoryService.open({ dir: join(dir, 'history') });
+    await history.setCharted(Array.from({ length: 20 }, (_, i) => ({ topicName: `lab/dev-${i}/SENSOR`, path: ['AM2301', 'Temperature'] })));
+    const payload = new TextEncoder().encode(JSON.stringify({ Time: '2026-01-10T12:00:00', AM2301: { Temperature: 21.5, Humidity: 40.2, DewPoint: 7.6 }, TempUnit: 'C' }));
+    /** @param {(i: number) => string} topic @param {number} n */
+    const run = (topic, n) => {
+      const msgs = Array.from({ length: 1000 }, (_, i) => ({ topicName: topic(i), payload, qos: 0, retain: false, publisherId: `dev-${i % 20}`, isWill: false, at: Date.now() }));
+      for (let i = 0; i < 20_000; i++) history.ingest(msgs[i % 1000]);
+      const t = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) history.ingest(msgs[i % 1000]);
+      return Number(process.hrtime.bigint() - t) / n;
+    };
+    const uncharted = run((i) => `other/dev-${i}/SENSOR`, 2_000_000);
+    const charted = run((i) => `lab/dev-${i % 20}/SENSOR`, 200_000);
+    history.takeLive();
+    await history.close();
+    return { unchartedNsPerMessage: r1(uncharted), chartedNsPerMessage: r1(charted) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const report = { at: new Date().toISOString(), load: loadavg().map(r1), ingest: /** @type {unknown} */ (null), live: /** @type {unknown} */ (null), open: /** @type {unknown} */ (null) };
+if (args.only === undefined || args.only === 'ingest') {
+  report.ingest = await benchIngest();
+  console.log('ingest', JSON.stringify(report.ingest));
+}
+if (args.only === undefined || args.only === 'live') {
   report.live = await benchLive();
   console.log('live', JSON.stringify(report.live, null, 2));
 }
-if (args.only !== 'live') {
+if (args.only === undefined || args.only === 'open') {
   report.open = await benchOpen();
   console.log('open', JSON.stringify(report.open, null, 2));
 }

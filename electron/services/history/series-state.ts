@@ -84,11 +84,17 @@ export class SeriesState {
     this.#live.t.push(at);
     this.#live.v.push(value);
     this.#livePublisher = publisherId;
-    if (this.#live.t.length > this.limits.maxLivePointsPerSeries) {
-      this.#live.t.shift();
-      this.#live.v.shift();
-      this.counters.liveShed++;
-    }
+    // Trimmed in chunks (amortised O(1) per value); takeLive cuts to the exact bound.
+    if (this.#live.t.length >= 4 * this.limits.maxLivePointsPerSeries) this.#trimLive();
+  }
+
+  /** Keeps the newest maxLivePointsPerSeries live values, counting the rest as shed. */
+  #trimLive(): void {
+    const over = this.#live.t.length - this.limits.maxLivePointsPerSeries;
+    if (over <= 0) return;
+    this.#live.t.splice(0, over);
+    this.#live.v.splice(0, over);
+    this.counters.liveShed += over;
   }
 
   /** Over the bound (the disk is not keeping up): the oldest raw points go first; buckets hold their values. */
@@ -149,6 +155,7 @@ export class SeriesState {
   /** Values since the last live batch. */
   takeLive(): { t: number[]; v: number[]; publisherId: string } | null {
     if (this.#live.t.length === 0) return null;
+    this.#trimLive();
     const out = { t: this.#live.t, v: this.#live.v, publisherId: this.#livePublisher };
     this.#live = { t: [], v: [] };
     return out;
