@@ -165,8 +165,11 @@ describe('telemetry charts end to end', () => {
     await expect.poll(async () => (await statusOf(p)).loadMs !== null, T).toBe(true);
     await p.getByTestId('chart-table-toggle').click();
     const before = await tableValues(p, KEY);
-    // 20.1 to 20.5 came within a second: raw history kept the first (all five are in the 1-minute bucket)
-    expect(before).toEqual([20.1, ...spaced]);
+    // 20.1 to 20.5 came within about a second: raw history kept the first and at most one value
+    // per second after it (all five are in the 1-minute bucket)
+    expect(before[0]).toBe(20.1);
+    expect(before.slice(-3)).toEqual(spaced);
+    expect(before.slice(1, -3).every((v) => [20.2, 20.3, 20.4, 20.5].includes(v))).toBe(true);
     const restart = p.getByTestId('gap-restart');
     await expect.poll(() => restart.count(), T).toBeGreaterThanOrEqual(1);
     expect(await restart.last().getAttribute('data-down-since')).not.toBe('');
