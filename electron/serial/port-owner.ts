@@ -10,6 +10,10 @@ import type { ResetLines, LineResult } from './reset-lines.js';
 
 /** how often an open port checks that its device node still exists */
 const WATCHDOG_MS = 500;
+/** libuv poll flags (bindings-cpp poller.js EVENTS) */
+const UV_READABLE = 0b0001;
+const UV_WRITABLE = 0b0010;
+const REARM_MS = 20;
 
 export type PortPurpose = 'flash' | 'configure' | 'monitor';
 
@@ -70,11 +74,34 @@ export class PortLease implements ByteLink {
   write(data: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
       if (!this.isOpen) return reject(new Error('port is closed'));
+      // see rearmPoller: keep both poll interests armed while the write may be waiting for "writable"
+      const kick = setInterval(() => this.rearmPoller(), REARM_MS);
+      const done = (err?: Error | null): void => {
+        clearInterval(kick);
+        if (err) reject(err);
+        else resolve();
+      };
       this.port.write(Buffer.from(data), (err) => {
-        if (err) return reject(err);
-        this.port.drain((e) => (e ? reject(e) : resolve()));
+        if (err) return done(err);
+        this.port.drain((e) => done(e));
       });
     });
+  }
+
+  /**
+   * Work around @serialport/bindings-cpp 13's Poller: `poll(events)` ORs the new events into its bookkeeping but
+   * calls uv_poll_start with the new events only, so a read that starts waiting for "readable" after a write began
+   * waiting for "writable" replaces the writable interest. A write to a board that stays silent until the whole
+   * block has arrived (the ESP8266 loader) then never completes. Re-arming both interests while a write is pending
+   * turns that deadlock into at most REARM_MS of delay; a spurious event only makes serialport retry its syscall.
+   */
+  private rearmPoller(): void {
+    const binding = this.port.port as { poller?: { poll?: (flags: number) => void } } | undefined;
+    try {
+      binding?.poller?.poll?.(UV_READABLE | UV_WRITABLE);
+    } catch {
+      // closed meanwhile: nothing to re-arm
+    }
   }
 
   onData(listener: (chunk: Buffer) => void): () => void {

@@ -49,12 +49,12 @@ async function setup(opts: { sim?: Parameters<typeof SimBoard.start>[0]; broker?
   return { service, sim, rec, mqttPort: broker?.port ?? null };
 }
 
-async function until<T>(get: () => T | undefined, what: string, ms = 30_000): Promise<T> {
+async function until<T>(get: () => T | undefined, what: string | (() => string), ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = get();
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out: ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -70,7 +70,7 @@ function upload(service: SerialService, name: string, data: Buffer): string {
   return fileId!;
 }
 
-describe('serial service: the bench flow', () => {
+describe('serial service: the bench flow', { timeout: 120_000 }, () => {
   it('uploads firmware in chunks, flashes it as a job with events, configures Tasmota and sees the board arrive', async () => {
     const { service, sim, rec, mqttPort } = await setup({ sim: { config: { firmware: 'tasmota' } } });
     const image = imageOfSize(700_000, 'firmware');
@@ -78,7 +78,11 @@ describe('serial service: the bench flow', () => {
     expect(service.snapshot()).toMatchObject({ hostAddress: '192.0.2.10', mqttPort, flash: null, arrival: { status: 'idle' } });
 
     const { jobId } = service.startFlash({ path: sim.hostPath, files: [{ fileId, address: 0 }], baudRate: 460800, before: 'default-reset', eraseAll: false });
-    const done = await until(() => rec.flash.find((j) => j.jobId === jobId && !j.running), 'flash job end', 60_000);
+    const done = await until(
+      () => rec.flash.find((j) => j.jobId === jobId && !j.running),
+      () => `flash job end; last: ${JSON.stringify(rec.flash.at(-1))}; board: ${JSON.stringify(sim.events.slice(-6))}`,
+      60_000,
+    );
     expect(done.state).toMatchObject({ state: 'done', rebooted: true });
     expect(done.chip).toMatchObject({ chip: 'ESP8266EX', mac: '5c:cf:7f:a1:b2:c3' });
     expect(sim.readFlash(0, image.length).equals(image)).toBe(true);
@@ -95,6 +99,22 @@ describe('serial service: the bench flow', () => {
     expect(rec.arrival[0]).toMatchObject({ status: 'waiting', clientId: 'DVES_A1B2C3', topic: 'bench_plug' });
   });
 
+  it('provisions an ESPHome node over Improv and sees it arrive under its node name', async () => {
+    const broker = await startTestBroker();
+    cleanups.push(() => broker.close());
+    const { service, sim, rec } = await setup({
+      broker: false,
+      sim: { config: { bootMode: 'flash', firmware: 'esphome', esphome: { name: 'bench-bme280', mqttHost: '127.0.0.1', mqttPort: broker.port, version: '2024.6.0' } }, prefill: (f) => imageOfSize(5000).copy(f) },
+    });
+    // this service was built without a broker: watching arrival must say so rather than wait forever
+    service.provisionImprov(sim.hostPath, 'benchlab', 'sensors-only');
+    const job = await until(() => rec.config.find((j) => !j.running), 'improv job end');
+    expect(job).toMatchObject({ kind: 'improv', ok: true, wifi: 'connected', improv: { firmware: 'ESPHome', deviceName: 'bench-bme280', state: 'provisioned', url: 'http://bench-bme280.local' } });
+    expect(rec.arrival.at(-1)).toMatchObject({ status: 'never-connected', message: expect.stringMatching(/broker is not running/) });
+    // the node itself did join our broker
+    await until(() => (broker.broker.clients().some((c) => c.clientId === 'bench-bme280') ? true : undefined), 'node connected');
+  });
+
   it('refuses a second job while one runs, and cancels the running flash', async () => {
     const { service, sim, rec } = await setup({ broker: false, sim: { config: { pace: true } } });
     const fileId = upload(service, 'fw.bin', imageOfSize(200_000, 'noise'));
@@ -102,7 +122,10 @@ describe('serial service: the bench flow', () => {
     expect(() => service.startFlash({ path: sim.hostPath, files: [{ fileId, address: 0 }], baudRate: 115200, before: 'default-reset', eraseAll: false })).toThrow(SerialRejection);
     await until(() => rec.flash.find((j) => j.state.state === 'writing'), 'writing');
     expect(service.cancel()).toEqual({ cancelled: true });
-    const end = await until(() => rec.flash.find((j) => !j.running), 'end');
+    const end = await until(
+      () => rec.flash.find((j) => !j.running),
+      () => `end; last: ${JSON.stringify(rec.flash.at(-1))}; board: ${JSON.stringify(sim.events.slice(-6))}`,
+    );
     expect(end.state).toMatchObject({ state: 'error', code: 'cancelled' });
     expect(service.owner.holder(sim.hostPath)).toBeNull();
   });
@@ -114,7 +137,10 @@ describe('serial service: the bench flow', () => {
     await until(() => rec.monitor.find((l) => l.dir === 'tx' && l.text === 'hello'), 'tx line event');
     const fileId = upload(service, 'fw.bin', imageOfSize(20_000));
     service.startFlash({ path: sim.hostPath, files: [{ fileId, address: 0 }], baudRate: 115200, before: 'default-reset', eraseAll: false });
-    const end = await until(() => rec.flash.find((j) => !j.running), 'end');
+    const end = await until(
+      () => rec.flash.find((j) => !j.running),
+      () => `end; last: ${JSON.stringify(rec.flash.at(-1))}; board: ${JSON.stringify(sim.events.slice(-6))}`,
+    );
     expect(end.state.state).toBe('done');
     expect(service.snapshot().monitor.open).toBe(false);
   });
