@@ -23,10 +23,17 @@ export function idPacket(firstByte: number, packetId: number): Buffer {
   return buf;
 }
 
-/** Writes the PUBLISH of an inflight message (DUP=1 when it is a re-delivery [MQTT-3.3.1-1]). */
-export function sendPublish(core: BrokerCore, conn: Connection, msg: OutboundMessage, dup: boolean): void {
+/**
+ * Writes the PUBLISH of an inflight message (DUP=1 when it is a re-delivery [MQTT-3.3.1-1]).
+ * With `durable`, the PUBLISH waits (in acknowledgement order) until its record is written:
+ * a QoS 2 PUBLISH must never leave before its packet id is on disk, or a crash would make the
+ * broker re-send it under another id and the receiver deliver it twice [MQTT-4.3.3-2].
+ */
+export function sendPublish(core: BrokerCore, conn: Connection, msg: OutboundMessage, dup: boolean, durable?: Promise<void>): void {
   const template = (msg.template ??= encodePublish(msg.topicName, msg.payload, msg.qos, msg.retain, false));
-  conn.send(withPacketId(template, msg.packetId, dup ? true : undefined));
+  const bytes = withPacketId(template, msg.packetId, dup ? true : undefined);
+  if (durable === undefined) conn.send(bytes);
+  else conn.ack(bytes, durable);
   core.counters.publishSent++;
 }
 
@@ -44,8 +51,7 @@ export function pumpQueue(core: BrokerCore, session: Session): void {
   for (;;) {
     const msg = session.dequeueForSend(maxInflight);
     if (msg === undefined) break;
-    sendPublish(core, conn, msg, false);
-    core.sync.markInflight(session, msg);
+    sendPublish(core, conn, msg, false, core.sync.markInflight(session, msg));
   }
   conn.updateCongestion();
 }
@@ -76,14 +82,15 @@ export function completeQos1(core: BrokerCore, session: Session, packetId: numbe
  * matters (the PUBLISH is never re-sent [MQTT-4.3.3-1]): mark it released. The caller answers
  * PUBREL (also for an unknown id, so a client that lost track can finish its exchange).
  */
-export function releaseQos2(core: BrokerCore, session: Session, packetId: number): void {
+export function releaseQos2(core: BrokerCore, session: Session, packetId: number): Promise<void> | undefined {
   const msg = session.getInflight(packetId);
-  if (msg !== undefined && msg.qos === 2 && msg.state === 'inflight') {
-    msg.state = 'released';
-    msg.payload = EMPTY;
-    msg.template = undefined;
-    core.sync.putOutbound(session, msg);
-  }
+  if (msg === undefined || msg.qos !== 2 || msg.state !== 'inflight') return undefined;
+  msg.state = 'released';
+  msg.payload = EMPTY;
+  msg.template = undefined;
+  // The caller sends PUBREL only once this is written: were the broker to die before, it would
+  // re-send the PUBLISH, which the receiver (having released the id) would deliver again.
+  return core.sync.putOutbound(session, msg);
 }
 
 /** PUBCOMP [MQTT-4.3.3]: the QoS 2 exchange is over; the packet id is free again. */

@@ -87,12 +87,16 @@ export function route(
     const msg: OutboundMessage = { seq: sub.takeSeq(), topicName, payload: body, qos: q, retain: false, state: 'queued', packetId: 0, template };
     if (conn !== undefined && sub.canSendNow(core.limits.maxInflight)) {
       sub.startInflight(msg);
-      sendPublish(core, conn, msg, false);
-    } else if (!sub.enqueue(msg, core.limits.maxQueued)) {
+      const durable = core.sync.putOutbound(sub, msg);
+      last = durable ?? last;
+      // A QoS 2 PUBLISH leaves only once its packet id is written (see sendPublish).
+      sendPublish(core, conn, msg, false, q === 2 ? durable : undefined);
+    } else if (sub.enqueue(msg, core.limits.maxQueued)) {
+      last = core.sync.putOutbound(sub, msg) ?? last;
+    } else {
       drop(core, sub, topicName);
       continue;
     }
-    last = core.sync.putOutbound(sub, msg) ?? last;
     if (conn !== undefined) {
       conn.updateCongestion();
       if (from !== undefined && conn.congested) from.waitFor(conn);

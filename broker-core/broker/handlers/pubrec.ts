@@ -6,7 +6,7 @@ import type { Connection, Violation } from '../connection.js';
 import { pubrelBytes, releaseQos2 } from '../delivery.js';
 
 export function handlePubrec(conn: Connection, p: PubrecPacket): Violation | undefined {
-  releaseQos2(conn.core, conn.session as Session, p.packetId);
-  conn.send(pubrelBytes(p.packetId));
+  // [MQTT-4.3.3-1] PUBREL goes out only once the "released" state is durable.
+  conn.ack(pubrelBytes(p.packetId), releaseQos2(conn.core, conn.session as Session, p.packetId));
   return undefined;
 }
