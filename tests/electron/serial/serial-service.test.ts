@@ -160,6 +160,22 @@ describe('serial service: the bench flow', { timeout: 120_000 }, () => {
   });
 });
 
+describe('firmware from a path on the host', () => {
+  it('stages a file it can read and says why it cannot read others', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'fw-host-file-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'tasmota.bin'), imageOfSize(30_000));
+    const service = new SerialService({ broker: null, mqttPort: () => null, emit: { flash: () => {}, config: () => {}, arrival: () => {}, monitor: () => {} } });
+    cleanups.push(() => service.close());
+    expect(await service.firmware.fromHost(join(dir, 'tasmota.bin'))).toMatchObject({ name: 'tasmota.bin', size: 30_000, complete: true, problem: null, image: { kind: 'esp8266-v1', flashMode: 'DOUT' } });
+    await expect(service.firmware.fromHost(join(dir, 'missing.bin'))).rejects.toThrow(/no such file/);
+    await expect(service.firmware.fromHost(dir)).rejects.toThrow(/is not a file/);
+  });
+});
+
 describe('serial request validation', () => {
   it('accepts well-formed requests and names what is wrong in bad ones', () => {
     expect(serialValidators['serial.flash']({ path: '/dev/ttyUSB0', files: [{ fileId: 'fw1', address: 0 }], baudRate: 460800, before: 'default-reset', eraseAll: false })).toMatchObject({ ok: true });

@@ -59,6 +59,11 @@ describe('Tasmota serial console configuration', () => {
     expect(everything).toContain('Password1 ••••');
     expect(everything).toMatch(/RSL: RESULT = \{"MqttHost":"127\.0\.0\.1"\}/);
     expect(b.broker.clients().some((c) => c.clientId.startsWith('DVES_') && c.username === 'bench')).toBe(true);
+
+    // once MQTT is up Tasmota answers with `MQT: stat/<topic>/RESULT = …`; the checks read those too
+    const again = await configureTasmota(lease.link, settings(b.port, { topic: 'bench_plug_2' }), { followMs: 10_000 });
+    expect(again).toMatchObject({ ok: true, mqtt: 'connected' });
+    expect(again.transcript.join('\n')).toMatch(/MQT: stat\/bench_plug_\d\/RESULT = \{"Topic":"bench_plug_2"\}/);
   });
 
   it('reports a value Tasmota kept differently (MqttPort 1 means "default 1883")', async () => {
