@@ -4,7 +4,7 @@
  * path the board is reset (best effort) and the port is closed before the error state is emitted, so the port can
  * be opened again at once (esp-web-tools does the same).
  */
-import { EspLink } from './esp-link.js';
+import { EspLink, type LinkError } from './esp-link.js';
 import { LoaderCommands, ROM_FLASH_BLOCK, md5Hex, type Result } from './loader.js';
 import { connectToLoader, detectChip, checkAbort, need } from './connect.js';
 import { writeFile, padImage } from './write-flash.js';
@@ -272,7 +272,7 @@ export async function flash(req: FlashRequest, deps: FlasherDeps, observer: Flas
   }
 }
 
-function linkFailure(e: import('./esp-link.js').LinkError, code: FlashErrorCode, what: string): FlashError {
+function linkFailure(e: LinkError, code: FlashErrorCode, what: string): FlashError {
   if (e.kind === 'closed') return new FlashError('disconnected', `${e.message} while ${what}`);
   if (e.kind === 'aborted') return new FlashError('cancelled', 'cancelled');
   if (e.kind === 'timeout') return new FlashError('timeout', `${what}: ${e.message}`);

@@ -12,7 +12,7 @@ import { defaultConfig, type SimConfig } from './config.js';
 import { SimDevice } from './device.js';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string' }, control: { type: 'string' }, flash: { type: 'string' }, config: { type: 'string' } },
+  options: { port: { type: 'string' }, control: { type: 'string' }, flash: { type: 'string' }, config: { type: 'string' }, 'power-on': { type: 'boolean' } },
 });
 if (!values.port || !values.control || !values.flash) {
   process.stderr.write('usage: main.ts --port PTY --control SOCKET --flash FILE [--config JSON_FILE]\n');
@@ -105,6 +105,10 @@ port.open((err) => {
     process.exit(1);
   }
   server.listen(values.control, () => {
+    if (values['power-on'] && !powered) {
+      powered = true;
+      device.powerOn();
+    }
     process.stdout.write('READY\n');
   });
 });
