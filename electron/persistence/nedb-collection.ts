@@ -1,17 +1,17 @@
 /**
- * A small nedb-backed collection for the alert history and the outage log: the documents live
- * in memory (nedb keeps them there anyway) and every change is appended to the file.
+ * A small nedb-backed collection of whole documents, shared by the main-process services (alert
+ * history, outage log, device registry, chart catalog and periods, dashboards): the documents
+ * live in memory (nedb keeps them there anyway) and every change is appended to the file.
  *
  * Opening follows the house rule for damaged files: with `corruptAlertThreshold: 0` nedb refuses
  * any unreadable line; we then keep the original as `<file>.bad-<time>`, salvage every readable
- * document into a fresh file (electron/persistence/salvage.ts) and report it — never wipe it.
+ * document into a fresh file (salvage.ts) and report it — never wipe it.
  * The file is compacted when appended lines (updates and removals append copies) exceed
  * COMPACT_RATIO × live documents.
  */
-import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import Datastore from 'nedb-promises';
-import { copyAside, fileStamp, replaceWithLines, salvageText } from '../../persistence/salvage.js';
+import { copyAside, loadSalvaging } from './salvage.js';
 
 export const COMPACT_RATIO = 2;
 /** never compact for fewer appended lines than this */
@@ -27,10 +27,6 @@ export interface CollectionProblem {
   store: string;
   movedTo?: string;
   message: string;
-}
-
-function isCorruption(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'corruptItems' in err;
 }
 
 /** Our lines start with `_id` (and nedb's own markers with `$$`); valid JSON of another shape is damage too. */
@@ -53,23 +49,18 @@ export class NedbCollection<T extends Doc> {
   ): Promise<{ collection: NedbCollection<T>; docs: T[]; problems: CollectionProblem[] }> {
     const c = new NedbCollection<T>(join(dataDir, file), file);
     const problems: CollectionProblem[] = [];
-    c.db = c.create();
-    try {
-      await c.db.load();
-    } catch (err) {
-      if (!isCorruption(err)) throw err;
-      problems.push(await c.salvage());
-      c.db = c.create();
-      try {
-        await c.db.load();
-      } catch (again) {
-        if (!isCorruption(again)) throw again;
-        const movedTo = `${c.path}.bad-${fileStamp()}-unloadable`;
-        await rename(c.path, movedTo);
-        problems.push({ store: file, movedTo, message: `${file}: the salvaged file could not be loaded either; the history starts empty` });
-        c.db = c.create();
-        await c.db.load();
-      }
+    const loaded = await loadSalvaging(c.path, async () => {
+      const db = c.create();
+      await db.load();
+      return db;
+    });
+    c.db = loaded.db;
+    if (loaded.salvaged) {
+      const { movedTo, recovered, lines, unreadable } = loaded.salvaged;
+      problems.push({ store: file, movedTo, message: `${file}: ${unreadable} of ${lines} lines unreadable; ${recovered} records recovered, the original file is kept as ${movedTo}` });
+    }
+    if (loaded.unloadable !== undefined) {
+      problems.push({ store: file, movedTo: loaded.unloadable, message: `${file}: the salvaged file could not be loaded either; the history starts empty` });
     }
     const all = (await c.db.find({})) as unknown[];
     const docs = all.filter(valid);
@@ -84,18 +75,6 @@ export class NedbCollection<T extends Doc> {
 
   private create(): Db {
     return Datastore.create({ filename: this.path, corruptAlertThreshold: 0, beforeDeserialization: flagForeignLine, afterSerialization: (l: string) => l });
-  }
-
-  private async salvage(): Promise<CollectionProblem> {
-    const text = await readFile(this.path, 'utf8');
-    const { docs, lines, unreadable } = salvageText(text);
-    const movedTo = await copyAside(this.path);
-    await replaceWithLines(this.path, docs.map((d) => JSON.stringify({ _id: d['_id'], ...d })));
-    return {
-      store: this.file,
-      movedTo,
-      message: `${this.file}: ${unreadable} of ${lines} lines unreadable; ${docs.length} records recovered, the original file is kept as ${movedTo}`,
-    };
   }
 
   private get open(): Db {

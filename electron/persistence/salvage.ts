@@ -1,7 +1,8 @@
 /**
- * What happens to an nedb data file that cannot be read cleanly: the original is kept beside
- * it as `<name>.bad-<time>` (never wiped), every line that can still be read is salvaged into
- * a fresh file that replaces it atomically, and the caller reports what happened.
+ * What happens to a data file that cannot be read cleanly: the original is kept beside it as
+ * `<name>.bad-<time>` (never wiped), every line that can still be read is salvaged into a fresh
+ * file that replaces it atomically, and the caller reports what happened. The same helpers keep
+ * aside (copyAside, moveAside) and replace (writeFileAtomic) the app's other data files.
  *
  * Salvage follows nedb's own file semantics: one JSON document per line, a later line with
  * the same `_id` replaces an earlier one, `{"$$deleted":true,"_id":…}` removes it. A line that
@@ -10,7 +11,7 @@
  */
 
 import { constants } from 'node:fs';
-import { copyFile, open, rename } from 'node:fs/promises';
+import { copyFile, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface SalvageResult {
@@ -114,16 +115,83 @@ export async function copyAside(path: string, now = new Date()): Promise<string>
   }
 }
 
-/** Replaces `path` with `lines` atomically: temp file, fsync, rename, fsync the directory. */
-export async function replaceWithLines(path: string, lines: string[]): Promise<void> {
-  const temp = `${path}.salvage-tmp`;
+/** Moves `path` to a new `<path>.bad-<time><suffix>` (the original is not kept in place) and returns that path. */
+export async function moveAside(path: string, suffix = '', now = new Date()): Promise<string> {
+  const target = `${path}.bad-${fileStamp(now)}${suffix}`;
+  await rename(path, target);
+  await fsyncDir(dirname(path));
+  return target;
+}
+
+/** Replaces `path` with `data` atomically: temp file, fsync, rename, fsync the directory. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = `${path}.tmp`;
   const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(lines.length === 0 ? '' : `${lines.join('\n')}\n`, 'utf8');
+    await handle.writeFile(data);
     await handle.sync();
   } finally {
     await handle.close();
   }
   await rename(temp, path);
   await fsyncDir(dirname(path));
+}
+
+/** Replaces `path` with `lines` atomically (see writeFileAtomic). */
+export async function replaceWithLines(path: string, lines: string[]): Promise<void> {
+  await writeFileAtomic(path, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+}
+
+/** The rejection of nedb's load() for a line it cannot read (with `corruptAlertThreshold: 0`). */
+export function isCorruptionError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'corruptItems' in err;
+}
+
+export interface SalvagedFile {
+  /** where the damaged original was kept */
+  movedTo: string;
+  /** documents written back */
+  recovered: number;
+  /** non-empty lines of the damaged file */
+  lines: number;
+  /** lines that were not a readable document */
+  unreadable: number;
+}
+
+/** Keeps a damaged nedb file aside and replaces it with the documents that can still be read. */
+export async function salvageFile(path: string): Promise<SalvagedFile> {
+  const { docs, lines, unreadable } = salvageText(await readFile(path, 'utf8'));
+  const movedTo = await copyAside(path);
+  // _id first again: that is how every line of ours starts
+  await replaceWithLines(path, docs.map((d) => JSON.stringify({ _id: d['_id'], ...d })));
+  return { movedTo, recovered: docs.length, lines, unreadable };
+}
+
+export interface SalvagingLoad<D> {
+  db: D;
+  /** the file was damaged and salvaged before it loaded */
+  salvaged?: SalvagedFile;
+  /** even the salvaged file did not load: it was moved here and the store starts empty */
+  unloadable?: string;
+}
+
+/**
+ * Loads an nedb file through `load` (which creates and loads a fresh datastore on each call).
+ * A damaged file is salvaged and loaded again; if even that fails, it is moved aside as
+ * `<file>.bad-<time>-unloadable` and an empty store is loaded. Never loses readable data.
+ */
+export async function loadSalvaging<D>(path: string, load: () => Promise<D>): Promise<SalvagingLoad<D>> {
+  try {
+    return { db: await load() };
+  } catch (err) {
+    if (!isCorruptionError(err)) throw err;
+  }
+  const salvaged = await salvageFile(path);
+  try {
+    return { db: await load(), salvaged };
+  } catch (err) {
+    if (!isCorruptionError(err)) throw err;
+  }
+  const unloadable = await moveAside(path, '-unloadable');
+  return { db: await load(), salvaged, unloadable };
 }

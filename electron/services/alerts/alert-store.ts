@@ -4,7 +4,7 @@
  * compacted later).
  */
 import type { AlertDto, AlertKind, AlertListDto } from '../../contract/alerts.js';
-import { NedbCollection, type CollectionProblem } from './nedb-collection.js';
+import { NedbCollection, type CollectionProblem } from '../../persistence/nedb-collection.js';
 
 export const MAX_ALERTS = 5_000;
 export const ALERTS_FILE = 'alerts.db';

@@ -17,7 +17,7 @@ import type { StatusReason } from '../../contract/fleet.js';
 import type { PresenceEvent } from '../presence/events.js';
 import type { StatusRecord } from '../presence/device.js';
 import { REASON_TEXT, formatDuration } from '../presence/reason-text.js';
-import { newId } from './nedb-collection.js';
+import { newId } from '../../persistence/nedb-collection.js';
 import { defaultAlertSettings, rulesFor } from './rules.js';
 import { SilentTopicWatch } from './silent-topics.js';
 

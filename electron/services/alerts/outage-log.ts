@@ -4,7 +4,7 @@
  * (MAX_OUTAGES_PER_DEVICE) and in total (MAX_OUTAGES); the oldest are shed and counted.
  */
 import type { OutageDto, StatusReason } from '../../contract/fleet.js';
-import { NedbCollection, newId, type CollectionProblem } from './nedb-collection.js';
+import { NedbCollection, newId, type CollectionProblem } from '../../persistence/nedb-collection.js';
 
 export const MAX_OUTAGES_PER_DEVICE = 200;
 export const MAX_OUTAGES = 50_000;

@@ -7,7 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { ChartsLimitsDto, DashboardDto, DashboardInputDto, DashboardsDto, SavedDashboardDto, SeriesRefDto } from '../../contract/charts.js';
-import { NedbCollection } from '../alerts/nedb-collection.js';
+import { NedbCollection } from '../../persistence/nedb-collection.js';
 import { MAX_DASHBOARDS } from '../history/limits-dto.js';
 import { DashboardRuleError, defaultLabel, isDashboardDoc, toDoc, toDto, type DashboardDoc } from './dashboard-doc.js';
 

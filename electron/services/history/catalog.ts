@@ -5,7 +5,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import type { NedbCollection } from '../alerts/nedb-collection.js';
+import type { NedbCollection } from '../../persistence/nedb-collection.js';
 
 export interface SeriesDoc {
   /** also the directory name of the series' segment files */

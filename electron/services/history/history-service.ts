@@ -14,7 +14,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PublishedMessage } from '../../../broker-core/index.js';
 import type { ChartsCountersDto, ChartsLiveDto, ChartsStatusDto, HistoryDto, RestartMarkerDto, SeriesHistoryDto, SeriesRefDto } from '../../contract/charts.js';
-import { NedbCollection } from '../alerts/nedb-collection.js';
+import { NedbCollection } from '../../persistence/nedb-collection.js';
 import type { Bucket } from './buckets.js';
 import { Catalog, isSeriesDoc, seriesKey, type SeriesDoc } from './catalog.js';
 import { DEFAULT_HISTORY_LIMITS, type HistoryLimits } from './limits.js';

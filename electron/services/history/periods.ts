@@ -12,7 +12,7 @@
  */
 
 import type { LivePeriodDto, PeriodDto, PeriodKind, RestartMarkerDto } from '../../contract/charts.js';
-import { newId, type NedbCollection } from '../alerts/nedb-collection.js';
+import { newId, type NedbCollection } from '../../persistence/nedb-collection.js';
 
 export interface PeriodDoc {
   _id: string;

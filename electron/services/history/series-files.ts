@@ -4,9 +4,9 @@
  * store runs every call through one queue, so a read never sees half an append.
  */
 
-import { open, readdir, readFile, rename, rm, stat, truncate } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { copyAside, fileStamp } from '../../persistence/salvage.js';
+import { copyAside, moveAside, writeFileAtomic } from '../../persistence/salvage.js';
 import type { Bucket } from './buckets.js';
 import {
   BUCKET_MS,
@@ -50,18 +50,6 @@ export class PartialWriteError<T> extends Error {
 
 function isMissing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT';
-}
-
-async function writeFresh(path: string, header: Buffer, body: Buffer): Promise<void> {
-  const temp = `${path}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(Buffer.concat([header, body]));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
 }
 
 export class SeriesFiles {
@@ -165,8 +153,7 @@ export class SeriesFiles {
   }
 
   async #moveAside(path: string, reason: string): Promise<void> {
-    const movedTo = `${path}.bad-${fileStamp()}`;
-    await rename(path, movedTo);
+    const movedTo = await moveAside(path);
     this.report({ file: path, movedTo, message: `${path} was unreadable (${reason}); it was kept as ${movedTo} and its history is missing` });
   }
 
@@ -187,7 +174,7 @@ export class SeriesFiles {
     }
     if (d.invalid > 0) {
       const movedTo = await copyAside(path);
-      await writeFresh(path, header, encodeValid(d.records));
+      await writeFileAtomic(path, Buffer.concat([header, encodeValid(d.records)]));
       this.report({
         file: path,
         movedTo,

@@ -4,9 +4,9 @@
  * aside as `<file>.bad-<time>`, the defaults are used, and the problem is returned for the UI —
  * the app never refuses to start and never silently overwrites what the user wrote.
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileStamp } from '../../persistence/salvage.js';
+import { moveAside, writeFileAtomic } from '../../persistence/salvage.js';
 
 export interface LoadedSettings<T> {
   value: T;
@@ -42,8 +42,7 @@ export class JsonSettingsFile<T> {
     } catch (err) {
       problem = err instanceof Error ? err.message : String(err);
     }
-    const movedTo = `${this.path}.bad-${fileStamp()}`;
-    await rename(this.path, movedTo);
+    const movedTo = await moveAside(this.path);
     return { value: this.defaults(), problem: `${this.file} could not be used (${problem}); it was moved to ${movedTo} and the defaults apply` };
   }
 
@@ -55,14 +54,6 @@ export class JsonSettingsFile<T> {
   }
 
   private async write(value: T): Promise<void> {
-    const temp = `${this.path}.tmp`;
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, this.path);
+    await writeFileAtomic(this.path, `${JSON.stringify(value, null, 2)}\n`);
   }
 }

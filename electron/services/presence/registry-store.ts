@@ -6,7 +6,7 @@
  * was ended by the restart: it comes back as offline, "broker restarted".
  */
 import type { ConventionId, SessionDto, TelemetryDto } from '../../contract/fleet.js';
-import { NedbCollection, type CollectionProblem } from '../alerts/nedb-collection.js';
+import { NedbCollection, type CollectionProblem } from '../../persistence/nedb-collection.js';
 import type { DeviceRecord } from './device.js';
 
 export const DEVICES_FILE = 'devices.db';

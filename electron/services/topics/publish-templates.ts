@@ -8,9 +8,10 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PublishTemplateDto, PublishTemplatesDto, TopicQos } from '../../contract/topics.js';
+import { moveAside, writeFileAtomic } from '../../persistence/salvage.js';
 
 export const TEMPLATES_FILE = 'publish-templates.json';
 /** Most templates kept; a save beyond it is refused. */
@@ -55,8 +56,7 @@ export class PublishTemplates {
     if (parsed.ok) {
       this.#templates = parsed.templates;
     } else {
-      const movedTo = `${this.#file}.bad-${new Date(this.#now()).toISOString().replace(/[:.]/g, '-')}`;
-      await rename(this.#file, movedTo);
+      const movedTo = await moveAside(this.#file, '', new Date(this.#now()));
       this.#problem = `saved publish templates were unreadable (${parsed.reason}); the file was moved to ${movedTo}`;
     }
     return this.list();
@@ -98,15 +98,7 @@ export class PublishTemplates {
     const body: TemplateFile = { version: 1, templates: this.#templates };
     const text = `${JSON.stringify(body, null, 2)}\n`;
     const write = this.#writing.then(async () => {
-      const tmp = `${this.#file}.tmp`;
-      const handle = await open(tmp, 'w');
-      try {
-        await handle.writeFile(text, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(tmp, this.#file);
+      await writeFileAtomic(this.#file, text);
       this.#problem = null;
     });
     // The chain continues after a failed write; the caller still sees the failure.

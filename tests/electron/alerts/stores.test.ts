@@ -6,7 +6,7 @@ import type { AlertDto } from '../../../electron/contract/alerts.js';
 import { AlertStore } from '../../../electron/services/alerts/alert-store.js';
 import { OutageLog } from '../../../electron/services/alerts/outage-log.js';
 import { csvCell, outagesCsv } from '../../../electron/services/alerts/csv.js';
-import { newId } from '../../../electron/services/alerts/nedb-collection.js';
+import { newId } from '../../../electron/persistence/nedb-collection.js';
 
 let dir: string;
 beforeEach(() => {
