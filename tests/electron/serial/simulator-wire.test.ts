@@ -32,6 +32,15 @@ async function open(opts: Parameters<typeof SimBoard.start>[0] = {}): Promise<{ 
   return { sim, lease: r.link, received: () => Buffer.concat(chunks) };
 }
 
+/** SYNC as the flasher does it: retried, since one 100 ms window can pass while a loaded machine schedules the simulator. */
+async function sync(cmds: LoaderCommands): Promise<{ stubRunning: boolean }> {
+  for (let i = 0; i < 20; i++) {
+    const r = await cmds.sync();
+    if (r.ok) return r.value;
+  }
+  throw new Error('no SYNC reply in 20 attempts');
+}
+
 const BANNER_BYTES = '\r\n ets Jan  8 2013,rst cause:2, boot mode:(1,6)\r\n\r\n'.length;
 
 async function until(cond: () => boolean, what: string): Promise<void> {
@@ -79,7 +88,7 @@ describe('simulated ROM on the wire', () => {
     const { lease } = await open();
     const esp = new EspLink(lease);
     const cmds = new LoaderCommands(esp);
-    expect((await cmds.sync()).ok).toBe(true);
+    await sync(cmds);
     expect((await cmds.flashBegin(0x1000, 1, 0x400, 0, 3000)).ok).toBe(true);
     const block = Buffer.alloc(0x400, 0x5a);
     const r = await esp.command(Op.FLASH_DATA, Buffer.concat([u32s(block.length, 0, 0, 0), block]), { checksum: 0x12, timeoutMs: 3000 });
@@ -92,7 +101,7 @@ describe('simulated ROM on the wire', () => {
     const { sim, lease } = await open({ prefill: (f) => pattern(f.length).copy(f) });
     const esp = new EspLink(lease);
     const cmds = new LoaderCommands(esp);
-    expect((await cmds.sync()).ok).toBe(true);
+    await sync(cmds);
     // a naive flasher asks for the 4 sectors of its image...
     expect((await cmds.flashBegin(4 * 4096, 16, 0x400, 0, 3000)).ok).toBe(true);
     // ...and the ROM erases 8: the 4 sectors after the image are gone
@@ -105,7 +114,7 @@ describe('simulated ROM on the wire', () => {
     const { lease } = await open({ prefill: (f) => Buffer.alloc(f.length, 0x00).copy(f) });
     const esp = new EspLink(lease);
     const cmds = new LoaderCommands(esp);
-    expect((await cmds.sync()).ok).toBe(true);
+    await sync(cmds);
     expect((await cmds.flashBegin(0, 1, 0x400, 0x10000, 3000)).ok).toBe(true);
     const r = await cmds.flashData(Buffer.alloc(0x400, 0xa5), 0);
     expect(r).toMatchObject({ ok: false, error: { kind: 'status', status: { source: 'rom', code: 0x08 } } });
@@ -116,14 +125,14 @@ describe('simulated ROM on the wire', () => {
     const { lease } = await open();
     const esp = new EspLink(lease);
     const cmds = new LoaderCommands(esp);
-    expect(await cmds.sync()).toEqual({ ok: true, value: { stubRunning: false } });
+    expect(await sync(cmds)).toEqual({ stubRunning: false });
     const { loadStub } = await import('../../../electron/serial/stub.js');
     const stub = await loadStub();
     if (!stub.ok) throw new Error(stub.message);
     expect(stub.stub.textStart).toBe(0x4010c500);
     expect((await cmds.runStub(stub.stub)).ok).toBe(true);
     expect(esp.ohaiSeen).toBe(true);
-    expect(await cmds.sync()).toEqual({ ok: true, value: { stubRunning: true } });
+    expect(await sync(cmds)).toEqual({ stubRunning: true });
     esp.dispose();
   });
 });
