@@ -121,8 +121,9 @@ function accept(conn: Connection, p: ConnectPacket, clientId: string): Violation
   counters.clientsConnected++;
   if (counters.clientsConnected > counters.clientsMaximum) counters.clientsMaximum = counters.clientsConnected;
   conn.markConnected();
-  // [MQTT-3.2.0-1] CONNACK is the first packet the server sends.
-  conn.send(connack(sessionPresent, ConnackCode.ACCEPTED));
+  // [MQTT-3.2.0-1] CONNACK is the first packet the server sends. Session present exists only in
+  // 3.1.1 [MQTT-3.2.2-2]: MQTT 3.1 reserves that byte ("not used"), so a 3.1 client gets 0 (as from mosquitto).
+  conn.send(connack(sessionPresent && p.protocolLevel === 4, ConnackCode.ACCEPTED));
   if (core.events.has('client.connected')) core.emit('client.connected', { ...conn.clientInfo(), sessionPresent });
   if (sessionPresent) resumeDelivery(core, conn, session);
   return undefined;
