@@ -45,6 +45,15 @@ export function waitFor(from: Connection, target: Connection): void {
   if (flow.waitCount++ === 0) from.wire.pause();
 }
 
+/**
+ * True while the broker has stopped reading `conn` for a congested subscriber. Its packets (PINGREQ
+ * too) wait unread in the socket, so its silence says nothing about the client: the keepalive
+ * sweep must not count it [MQTT-3.1.2-24].
+ */
+export function isHeldBack(conn: Connection): boolean {
+  return conn.flow !== undefined && conn.flow.waitCount > 0;
+}
+
 /** Re-evaluates a subscriber after its output or queue changed. */
 export function updateCongestion(conn: Connection): void {
   if (conn.isClosed) return;

@@ -17,7 +17,7 @@ import { Session } from '../session/session.js';
 import { SessionSync } from '../session/session-sync.js';
 import { BrokerEventBus } from './events.js';
 import { CONNECT_TIMEOUT_MS } from './limits.js';
-import { checkStall } from './backpressure.js';
+import { checkStall, isHeldBack } from './backpressure.js';
 import { PacketDecoder } from '../codec/decoder.js';
 import type { Connection } from './connection.js';
 import type { InlineSubscriber } from './inline-subscriber.js';
@@ -139,7 +139,9 @@ export class BrokerCore {
     const now = this.now();
     for (const conn of this.connections) {
       if (conn.flow !== undefined) checkStall(conn, now);
-      if (conn.active) {
+      // A packet arrived since the last sweep, or the broker itself is not reading this client
+      // (backpressure): either way its keepalive period starts again.
+      if (conn.active || isHeldBack(conn)) {
         conn.active = false;
         conn.lastActivity = now;
         continue;
