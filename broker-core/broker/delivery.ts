@@ -85,7 +85,7 @@ export function completeQos1(core: BrokerCore, session: Session, packetId: numbe
 export function releaseQos2(core: BrokerCore, session: Session, packetId: number): Promise<void> | undefined {
   const msg = session.getInflight(packetId);
   if (msg === undefined || msg.qos !== 2 || msg.state !== 'inflight') return undefined;
-  msg.state = 'released';
+  session.release(msg);
   msg.payload = EMPTY;
   msg.template = undefined;
   // The caller sends PUBREL only once this is written: were the broker to die before, it would

@@ -142,6 +142,19 @@ export class Session implements IndexSubscriber {
     this.inflightMap.set(msg.packetId, msg);
   }
 
+  /**
+   * PUBREC arrived for an inflight QoS 2 message: it becomes 'released' and moves to the back of
+   * the window, so that a reconnect re-sends PUBRELs in the order their PUBRECs arrived
+   * [MQTT-4.6.0-3]; PUBLISHes keep the order they were first sent in [MQTT-4.6.0-1]. (After a
+   * broker restart the window is rebuilt in first-sent order: the persisted records keep no
+   * PUBREC order.)
+   */
+  release(msg: OutboundMessage): void {
+    msg.state = 'released';
+    const inflight = this.inflightMap;
+    if (inflight !== undefined && inflight.delete(msg.packetId)) inflight.set(msg.packetId, msg);
+  }
+
   getInflight(packetId: number): OutboundMessage | undefined {
     return this.inflightMap?.get(packetId);
   }
@@ -156,7 +169,7 @@ export class Session implements IndexSubscriber {
     return msg;
   }
 
-  /** Inflight and released messages in the order they were first sent [MQTT-4.6.0-1]. */
+  /** Inflight messages in the order they were first sent [MQTT-4.6.0-1], released ones in PUBREC order behind them. */
   inflight(): IterableIterator<OutboundMessage> {
     return (this.inflightMap ?? EMPTY_MAP).values();
   }

@@ -5,7 +5,7 @@
  */
 
 import { conformanceRows, type Row } from './rows.js';
-import { connack, connect, DISCONNECT, PINGREQ, PINGRESP, puback, publish, pubrec, pubrel, pubcomp, subscribe, suback } from './bytes.js';
+import { connack, connect, DISCONNECT, hex, lengthPrefixed, packet, PINGREQ, PINGRESP, puback, publish, pubrec, pubrel, pubcomp, subscribe, suback } from './bytes.js';
 
 const watch = (filter: string): Row['steps'] => [
   { c: 'watcher', connect: { clientId: 'watcher' } },
@@ -172,6 +172,35 @@ conformanceRows('connection life cycle', [
       { c: 'v31b', recv: publish({ topic: 't', payload: 'x' }) },
     ],
   },
+]);
+
+/** A CONNECT the broker must close without any CONNACK [MQTT-3.1.4-1]. */
+const refusedSilently = (name: string, bytes: Buffer): Row => ({
+  name,
+  steps: [
+    { c: 'bad', send: bytes },
+    { c: 'bad', closed: true },
+  ],
+});
+
+/** CONNECT "MQTT" level 4 with these flags, keepalive 60, then the payload fields. */
+const rawConnect = (flags: number, ...payload: Buffer[]): Buffer => packet(0x10, lengthPrefixed('MQTT'), Buffer.from([4, flags, 0, 60]), ...payload);
+
+conformanceRows('CONNECT packets closed without CONNACK', [
+  refusedSilently('[MQTT-3.1.2-1] an unknown protocol name', packet(0x10, lengthPrefixed('MQTX'), hex('04 02 00 3c'), lengthPrefixed('c'))),
+  refusedSilently('[MQTT-3.1.2-3] the reserved connect flag set', rawConnect(0x03, lengthPrefixed('c'))),
+  refusedSilently('[MQTT-3.1.2-13] will QoS without the will flag', rawConnect(0x0a, lengthPrefixed('c'))),
+  refusedSilently('[MQTT-3.1.2-14] will QoS 3', rawConnect(0x1e, lengthPrefixed('c'), lengthPrefixed('w'), lengthPrefixed('x'))),
+  refusedSilently('[MQTT-3.1.2-15] will retain without the will flag', rawConnect(0x22, lengthPrefixed('c'))),
+  refusedSilently('[MQTT-3.1.2-22] a password without a user name', rawConnect(0x42, lengthPrefixed('c'), lengthPrefixed('pw'))),
+  refusedSilently('[MQTT-3.1.3-4] [MQTT-1.5.3-1] a client id that is not well-formed UTF-8', rawConnect(0x02, hex('00 02 63 ff'))),
+  refusedSilently('[MQTT-1.5.3-2] a client id containing U+0000', rawConnect(0x02, hex('00 03 63 00 63'))),
+  refusedSilently('[MQTT-3.1.3-10] a will topic that is not well-formed UTF-8', rawConnect(0x06, lengthPrefixed('c'), hex('00 02 77 ff'), lengthPrefixed('x'))),
+  refusedSilently('[MQTT-3.3.2-2] a will topic with a wildcard', rawConnect(0x06, lengthPrefixed('c'), lengthPrefixed('status/#'), lengthPrefixed('x'))),
+  refusedSilently('[MQTT-4.7.3-1] an empty will topic', rawConnect(0x06, lengthPrefixed('c'), lengthPrefixed(''), lengthPrefixed('x'))),
+  refusedSilently('[MQTT-3.1.3-11] a user name that is not well-formed UTF-8', rawConnect(0x82, lengthPrefixed('c'), hex('00 03 75 ed a0'))),
+  refusedSilently('[MQTT-3.1.3-1] a payload field announced by a flag but missing (user name)', rawConnect(0x82, lengthPrefixed('c'))),
+  refusedSilently('[MQTT-2.2.2-2] CONNECT with fixed-header flags 0001', packet(0x11, lengthPrefixed('MQTT'), hex('04 02 00 3c'), lengthPrefixed('c'))),
 ]);
 
 conformanceRows('last will', [
