@@ -18,6 +18,7 @@ import { SeriesBuffer, type ChartPoint } from './series-buffer.js';
 import { PALETTE, registerCharts } from './setup.js';
 import { shadingPlugin, type ShadedPeriod } from './shading-plugin.js';
 import { fullTime, tickLabel, timeTicks, WINDOW_MS } from './time-axis.js';
+import { errorText } from '../lib/errors.js';
 
 export interface VisibleSeries {
   key: string;
@@ -290,7 +291,7 @@ export class ChartController {
     } catch (err) {
       if (seq !== this.#loadSeq) return;
       this.#loading = false;
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = errorText(err);
       this.#summary(true);
       return;
     }

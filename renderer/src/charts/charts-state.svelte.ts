@@ -6,6 +6,7 @@
 
 import type { ChartsLimitsDto, ChartsLiveDto, DashboardDto, DashboardInputDto, WindowPreset } from '../../../electron/contract/index.js';
 import type { Transport } from '../lib/transport.js';
+import { errorText } from '../lib/errors.js';
 
 const ACTIVE_KEY = 'fleetwatch.charts.dashboard';
 
@@ -74,7 +75,7 @@ export class ChartsState {
       this.problem = res.problem;
       this.error = null;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
     } finally {
       this.loaded = true;
     }
@@ -92,7 +93,7 @@ export class ChartsState {
       this.error = null;
       return res.saved;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
       return null;
     }
   }
@@ -116,7 +117,7 @@ export class ChartsState {
       const res = await this.client.invoke('charts.deleteDashboard', { id });
       this.dashboards = res.dashboards;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
     }
   }
 

@@ -8,6 +8,8 @@
 import type { AlertDto, AlertListDto, AlertSettingsDto, DeviceDetailDto, DeviceStatus, DeviceSummaryDto, FleetDeltaDto, PresenceSettingsDto } from '../../../electron/contract/index.js';
 import type { Transport } from '../lib/transport.js';
 import { REASON_TEXT, STATUS_RANK } from './words.js';
+import { downloadText } from '../lib/download.js';
+import { errorText } from '../lib/errors.js';
 
 export type SortKey = 'id' | 'name' | 'status' | 'reason' | 'lastSeen' | 'rssiDbm' | 'uptimeSec' | 'freeHeapBytes' | 'ip' | 'firmware' | 'detectionDelayMs' | 'reconnectCount' | 'convention';
 
@@ -154,7 +156,7 @@ export class FleetState {
       if (this.selectedId) void this.#loadDetail();
     } catch (err) {
       this.#waiting = null;
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
     }
   }
 
@@ -203,7 +205,7 @@ export class FleetState {
       const detail = await this.#transport.client.invoke('fleet.device', { id });
       if (this.selectedId === id) this.detail = detail;
     } catch (err) {
-      if (this.selectedId === id) this.error = err instanceof Error ? err.message : String(err);
+      if (this.selectedId === id) this.error = errorText(err);
     }
   }
 
@@ -218,7 +220,7 @@ export class FleetState {
       const { acknowledged } = await this.#transport.client.invoke('alerts.acknowledge', ids === undefined ? {} : { ids });
       this.#markAcknowledged(acknowledged);
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
     }
   }
 
@@ -238,28 +240,30 @@ export class FleetState {
       this.presenceSettings = p;
       this.alertSettings = a;
     } catch (err) {
-      this.settingsError = err instanceof Error ? err.message : String(err);
+      this.settingsError = errorText(err);
     }
   }
 
-  async savePresenceSettings(next: PresenceSettingsDto): Promise<boolean> {
-    try {
+  savePresenceSettings(next: PresenceSettingsDto): Promise<boolean> {
+    return this.#saveSettings(async () => {
       this.presenceSettings = await this.#transport.client.invoke('fleet.setSettings', next);
-      this.settingsError = null;
-      return true;
-    } catch (err) {
-      this.settingsError = err instanceof Error ? err.message : String(err);
-      return false;
-    }
+    });
   }
 
-  async saveAlertSettings(next: AlertSettingsDto): Promise<boolean> {
-    try {
+  saveAlertSettings(next: AlertSettingsDto): Promise<boolean> {
+    return this.#saveSettings(async () => {
       this.alertSettings = await this.#transport.client.invoke('alerts.setSettings', next);
+    });
+  }
+
+  /** True when `save` went through; a refusal is shown as the settings error. */
+  async #saveSettings(save: () => Promise<void>): Promise<boolean> {
+    try {
+      await save();
       this.settingsError = null;
       return true;
     } catch (err) {
-      this.settingsError = err instanceof Error ? err.message : String(err);
+      this.settingsError = errorText(err);
       return false;
     }
   }
@@ -267,14 +271,9 @@ export class FleetState {
   async downloadCsv(id?: string): Promise<void> {
     try {
       const { filename, csv } = await this.#transport.client.invoke('fleet.outagesCsv', id === undefined ? {} : { id });
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadText(filename, csv, 'text/csv');
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
     }
   }
 }

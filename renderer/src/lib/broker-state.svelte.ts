@@ -6,6 +6,7 @@
 
 import type { BrokerClientsDto, BrokerStatsDto, BrokerStatusDto } from '../../../electron/contract/index.js';
 import type { Transport } from './transport.js';
+import { errorText } from './errors.js';
 
 /** rows shown in the clients table; the total is shown when there are more */
 export const CLIENTS_SHOWN = 500;
@@ -51,7 +52,7 @@ export class BrokerState {
       this.#onStats(stats);
       this.error = null;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
     }
   }
 
@@ -69,7 +70,7 @@ export class BrokerState {
       const clients = await this.#transport.client.invoke('broker.clients', { limit: CLIENTS_SHOWN });
       if (request === this.#clientsRequest) this.clients = clients;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
     }
   }
 }

@@ -11,6 +11,7 @@ import type { TopicDetailDto, TopicsChangesDto, TopicsStatsDto } from '../../../
 import type { Transport } from '../lib/transport.js';
 import { compileFilter, checkFilter } from './mqtt-filter.js';
 import { TopicTree, type Row, type TopicPredicate, type TreeNode } from './tree-model.js';
+import { errorText } from '../lib/errors.js';
 
 /** Batches kept while a snapshot loads (a few seconds' worth); past it the load is redone. */
 const MAX_WAITING_BATCHES = 200;
@@ -110,7 +111,7 @@ export class TopicsState {
       if (this.selectedPath !== null) void this.refreshDetail();
     } catch (err) {
       this.#waiting = null;
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
     }
   }
 
@@ -229,7 +230,7 @@ export class TopicsState {
         if (this.selectedPath === path) this.detail = detail;
       } while (this.#detailAgain);
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
     } finally {
       this.#detailBusy = false;
     }
@@ -295,7 +296,7 @@ export class TopicsState {
       this.payloadInfo = { count: res.topicNames.length, truncated: res.truncated };
       this.layout += 1;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
     }
   }
 }

@@ -12,8 +12,8 @@ export function download(filename: string, href: string): void {
 export function downloadText(filename: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   download(filename, url);
-  // The download has started from the click; the URL is not needed after this task.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  // The download has started from the click; the browser may still read the blob a moment later.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** A file-name-safe stamp of now, e.g. 2026-01-10T12-00-00. */
