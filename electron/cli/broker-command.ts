@@ -6,10 +6,10 @@
  */
 
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createBroker, DEFAULT_LIMITS, type BrokerLimits, type Persistence } from '../../broker-core/index.js';
 import { defaultDataDir } from '../app/data-dir.js';
 import { createNedbPersistence } from '../persistence/nedb-persistence.js';
+import { commandLine, errorText, parseOptions, portNumber, stopSignals, wholeNumber } from './cli-common.js';
 
 const usage = `usage: fleetwatch broker [options]
 
@@ -27,8 +27,6 @@ const usage = `usage: fleetwatch broker [options]
   -h, --help             show this help
 `;
 
-class UsageError extends Error {}
-
 export interface BrokerArgs {
   host: string;
   port: number;
@@ -39,54 +37,42 @@ export interface BrokerArgs {
   limits: Partial<BrokerLimits>;
 }
 
-function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
-  return n;
-}
-
 export function parseBrokerArgs(argv: string[]): BrokerArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'ws-port': { type: 'string' },
-        'data-dir': { type: 'string' },
-        'no-persistence': { type: 'boolean' },
-        'sys-interval': { type: 'string' },
-        'max-connections': { type: 'string' },
-        'max-packet-size': { type: 'string' },
-        'max-inflight': { type: 'string' },
-        'max-queued': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  const values = parseOptions({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'ws-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'no-persistence': { type: 'boolean' },
+      'sys-interval': { type: 'string' },
+      'max-connections': { type: 'string' },
+      'max-packet-size': { type: 'string' },
+      'max-inflight': { type: 'string' },
+      'max-queued': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help === true) return 'help';
   const limits: Partial<BrokerLimits> = {};
-  const maxConnections = integer('max-connections', values['max-connections'], 1, 10_000_000);
-  const maxPacketSize = integer('max-packet-size', values['max-packet-size'], 64, 268_435_455);
-  const maxInflight = integer('max-inflight', values['max-inflight'], 1, 65_535);
-  const maxQueued = integer('max-queued', values['max-queued'], 1, 100_000_000);
+  const maxConnections = wholeNumber('max-connections', values['max-connections'], 1, 10_000_000);
+  const maxPacketSize = wholeNumber('max-packet-size', values['max-packet-size'], 64, 268_435_455);
+  const maxInflight = wholeNumber('max-inflight', values['max-inflight'], 1, 65_535);
+  const maxQueued = wholeNumber('max-queued', values['max-queued'], 1, 100_000_000);
   if (maxConnections !== undefined) limits.maxConnections = maxConnections;
   if (maxPacketSize !== undefined) limits.maxPacketSize = maxPacketSize;
   if (maxInflight !== undefined) limits.maxInflight = maxInflight;
   if (maxQueued !== undefined) limits.maxQueued = maxQueued;
   return {
     host: values.host ?? '0.0.0.0',
-    port: integer('port', values.port, 0, 65_535) ?? 1883,
-    wsPort: integer('ws-port', values['ws-port'], 0, 65_535),
+    port: portNumber('port', values.port) ?? 1883,
+    wsPort: portNumber('ws-port', values['ws-port']),
     dataDir: values['data-dir'] ?? join(defaultDataDir(), 'broker'),
     persistence: values['no-persistence'] !== true,
-    sysInterval: integer('sys-interval', values['sys-interval'], 0, 86_400) ?? 10,
+    sysInterval: wholeNumber('sys-interval', values['sys-interval'], 0, 86_400) ?? 10,
     limits,
   };
 }
@@ -96,33 +82,9 @@ function hostForUrl(host: string): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let args: BrokerArgs | 'help';
-  try {
-    args = parseBrokerArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`fleetwatch broker: ${err.message}\n\n${usage}`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(usage);
-    return 0;
-  }
-
-  // Installed before anything starts, so a signal during start-up still stops cleanly.
-  let stopRequested!: () => void;
-  const stop = new Promise<void>((resolve) => (stopRequested = resolve));
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals++;
-    if (signals > 1) {
-      process.stderr.write(`fleetwatch broker: ${signal} again, exiting without waiting\n`);
-      process.exit(130);
-    }
-    stopRequested();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const args = commandLine('broker', usage, parseBrokerArgs, argv);
+  if (typeof args === 'number') return args;
+  const stop = stopSignals('fleetwatch broker');
 
   const persistence: Persistence | undefined = args.persistence ? createNedbPersistence({ dir: args.dataDir }) : undefined;
   const broker = createBroker({ persistence, sysInterval: args.sysInterval, limits: args.limits });
@@ -140,20 +102,20 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${lines.join('\n')}\n`);
     process.stderr.write(args.persistence ? `fleetwatch broker: data in ${args.dataDir}\n` : 'fleetwatch broker: persistence off (state is kept in memory only)\n');
   } catch (err) {
-    process.stderr.write(`fleetwatch broker: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`fleetwatch broker: cannot start: ${errorText(err)}\n`);
     await broker.close().catch(() => undefined);
+    stop.dispose();
     return 1;
   }
 
-  await stop;
+  await stop.stopped;
   try {
     await broker.close();
   } catch (err) {
-    process.stderr.write(`fleetwatch broker: shutdown problem: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`fleetwatch broker: shutdown problem: ${errorText(err)}\n`);
     return 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
   }
   return 0;
 }

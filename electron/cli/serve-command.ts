@@ -6,10 +6,10 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createFleetwatchApp, DEFAULT_MQTT_HOST, type FleetwatchApp } from '../app/create-app.js';
 import { defaultDataDir } from '../app/data-dir.js';
 import { DEFAULT_UI_HOST, startHost, type RunningHost } from '../host/host.js';
+import { commandLine, errorText, parseOptions, portNumber, stopSignals } from './cli-common.js';
 
 const usage = `usage: fleetwatch serve [options]
 
@@ -26,15 +26,6 @@ Prints the URL to open (it carries a per-run token). Ctrl+C stops.
 
 export const rendererDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
 
-function parsePort(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535`);
-  return n;
-}
-
-class UsageError extends Error {}
-
 interface ServeArgs {
   host: string;
   port: number;
@@ -45,7 +36,7 @@ interface ServeArgs {
 }
 
 export function parseServeArgs(argv: string[]): ServeArgs | 'help' {
-  const { values } = parseArgs({
+  const values = parseOptions({
     args: argv,
     strict: true,
     allowPositionals: false,
@@ -60,29 +51,19 @@ export function parseServeArgs(argv: string[]): ServeArgs | 'help' {
     },
   });
   if (values.help) return 'help';
-  const wsPort = values['mqtt-ws-port'];
   return {
     host: values.host ?? DEFAULT_UI_HOST,
-    port: parsePort('port', values.port, 0),
+    port: portNumber('port', values.port) ?? 0,
     mqttHost: values['mqtt-host'] ?? DEFAULT_MQTT_HOST,
-    mqttPort: parsePort('mqtt-port', values['mqtt-port'], 1883),
-    mqttWsPort: wsPort === undefined ? undefined : parsePort('mqtt-ws-port', wsPort, 0),
+    mqttPort: portNumber('mqtt-port', values['mqtt-port']) ?? 1883,
+    mqttWsPort: portNumber('mqtt-ws-port', values['mqtt-ws-port']),
     dataDir: values['data-dir'] ?? defaultDataDir(),
   };
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let args: ServeArgs | 'help';
-  try {
-    args = parseServeArgs(argv);
-  } catch (err) {
-    process.stderr.write(`fleetwatch serve: ${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const args = commandLine('serve', usage, parseServeArgs, argv);
+  if (typeof args === 'number') return args;
   if (!existsSync(`${rendererDir}index.html`)) {
     process.stderr.write(`fleetwatch serve: the UI is not built (${rendererDir}index.html is missing); run 'npm run build'\n`);
     return 1;
@@ -92,21 +73,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${line}\n`);
   };
 
-  // Signal handlers go in first: a Ctrl+C during start-up (or right after the URL line) still
-  // shuts down cleanly instead of killing the process with files half-written.
-  let signalled: NodeJS.Signals | null = null;
-  let wake: (() => void) | null = null;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (signalled) {
-      log(`fleetwatch: ${signal} again, exiting now`);
-      process.exit(1);
-    }
-    signalled = signal;
-    log(`fleetwatch: ${signal}, stopping`);
-    wake?.();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // before anything starts: a Ctrl+C during start-up (or right after the URL line) still shuts down cleanly
+  const stop = stopSignals('fleetwatch');
 
   let code = 0;
   let app: FleetwatchApp | null = null;
@@ -120,26 +88,25 @@ export async function run(argv: string[]): Promise<number> {
       notify: (n) => log(`fleetwatch: notification: ${n.title}: ${n.body}`),
       log,
     });
-    if (!signalled) host = await startUi(app, args);
-    if (host && !signalled) {
+    if (!stop.signal) host = await startUi(app, args);
+    if (host && !stop.signal) {
       log(`fleetwatch: data in ${args.dataDir}`);
       process.stdout.write(`${host.url}\n`);
-      await new Promise<void>((resolve) => (wake = resolve));
+      await stop.stopped;
     }
-    if (!host && !signalled) code = 1;
+    if (!host && !stop.signal) code = 1;
   } catch (err) {
-    log(`fleetwatch serve: ${err instanceof Error ? err.message : String(err)}`);
+    log(`fleetwatch serve: ${errorText(err)}`);
     code = 1;
   } finally {
     try {
       await host?.close();
       await app?.close();
     } catch (err) {
-      log(`fleetwatch: error while stopping: ${err instanceof Error ? err.message : String(err)}`);
+      log(`fleetwatch: error while stopping: ${errorText(err)}`);
       code = 1;
     }
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
   }
   // Everything is closed; if some handle still holds the event loop, do not hang the terminal.
   setTimeout(() => {
@@ -155,7 +122,7 @@ async function startUi(app: FleetwatchApp, args: ServeArgs): Promise<RunningHost
     return await startHost({ app, host: args.host, port: args.port, rendererDir, log: (line) => process.stderr.write(`${line}\n`) });
   } catch (err) {
     const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-    const why = code === 'EADDRINUSE' ? `port ${args.port} is already in use (try --port 0)` : err instanceof Error ? err.message : String(err);
+    const why = code === 'EADDRINUSE' ? `port ${args.port} is already in use (try --port 0)` : errorText(err);
     process.stderr.write(`fleetwatch serve: cannot serve the UI on ${args.host}:${args.port}: ${why}\n`);
     return null;
   }
