@@ -18,6 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BrokerOptions } from '../../../broker-core/index.js';
 import { startTestBroker, type TestBroker } from '../../support/broker.js';
 import { connack, connect, type ConnectFields, PINGREQ, PINGRESP } from './bytes.js';
+import { laggyPersistence } from './laggy-persistence.js';
 
 export type Step =
   /** write these bytes (several buffers go out in one write) */
@@ -166,11 +167,14 @@ export function conformanceRows(title: string, rows: Row[]): void {
       broker = undefined;
     });
     for (const row of rows) {
-      it(row.name, async () => {
-        let offset = 0;
-        broker = await startTestBroker({ now: () => Date.now() + offset, ...row.broker });
-        await run(row, broker, (ms) => (offset += ms), clients);
-      });
+      for (const disk of [false, true]) {
+        it(disk ? `${row.name} (with a laggy disk)` : row.name, async () => {
+          let offset = 0;
+          const persistence = disk ? { persistence: laggyPersistence() } : {};
+          broker = await startTestBroker({ now: () => Date.now() + offset, ...persistence, ...row.broker });
+          await run(row, broker, (ms) => (offset += ms), clients);
+        });
+      }
     }
   });
 }
