@@ -124,13 +124,7 @@ export class SimDevice extends EventEmitter {
   }
 
   private send(m: SimMessage): Promise<void> {
-    const client = this.client;
-    if (!client) return Promise.resolve();
-    this.published++;
-    return client.publishAsync(m.topic, m.payload, { qos: m.qos, retain: m.retain }).then(
-      () => undefined,
-      () => undefined,
-    );
+    return this.client ? this.sendVia(this.client, m) : Promise.resolve();
   }
 
   private startTelemetry(): void {

@@ -1,8 +1,8 @@
 import type { AreaHandlers, ChartsRequests } from '../../contract/index.js';
-import { HandlerError } from '../../bridge/errors.js';
 import type { AttachedCharts } from '../../services/dashboards/attach-charts.js';
 import { DashboardRuleError } from '../../services/dashboards/dashboards-service.js';
 import { TooManySeriesError } from '../../services/history/history-service.js';
+import { available, refusalsAsBadRequest } from './expected-errors.js';
 
 export interface ChartsHandlerDeps {
   /** null when the broker could not be started or the chart history could not be opened (logged) */
@@ -10,18 +10,12 @@ export interface ChartsHandlerDeps {
 }
 
 function need(charts: AttachedCharts | null): AttachedCharts {
-  if (!charts) throw new HandlerError('unavailable', 'charts are unavailable: the broker is not running or the chart history could not be opened (see the log)');
-  return charts;
+  return available(charts, 'charts are unavailable: the broker is not running or the chart history could not be opened (see the log)');
 }
 
-/** Rule violations are the user's to fix: they cross as bad-request with their message. */
-async function rules<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof DashboardRuleError || err instanceof TooManySeriesError) throw new HandlerError('bad-request', err.message);
-    throw err;
-  }
+/** Rule violations are the user's to fix. */
+function rules<T>(work: () => Promise<T>): Promise<T> {
+  return refusalsAsBadRequest([DashboardRuleError, TooManySeriesError], work);
 }
 
 export function chartsHandlers(deps: ChartsHandlerDeps): AreaHandlers<ChartsRequests> {

@@ -1,6 +1,7 @@
 import type { AlertsRequests, AreaHandlers, FleetRequests } from '../../contract/index.js';
 import { HandlerError } from '../../bridge/errors.js';
 import { SettingsRejected, type AttachedFleet } from '../../services/presence/attach.js';
+import { available, refusalsAsBadRequest } from './expected-errors.js';
 
 export interface FleetHandlerDeps {
   /** null when the broker could not be created */
@@ -8,17 +9,11 @@ export interface FleetHandlerDeps {
 }
 
 function need(fleet: AttachedFleet | null): AttachedFleet {
-  if (!fleet) throw new HandlerError('unavailable', 'the broker is not running, so there is no fleet to watch');
-  return fleet;
+  return available(fleet, 'the broker is not running, so there is no fleet to watch');
 }
 
-async function settings<T>(apply: () => Promise<T>): Promise<T> {
-  try {
-    return await apply();
-  } catch (err) {
-    if (err instanceof SettingsRejected) throw new HandlerError('bad-request', err.message);
-    throw err;
-  }
+function settings<T>(apply: () => Promise<T>): Promise<T> {
+  return refusalsAsBadRequest([SettingsRejected], apply);
 }
 
 export function fleetHandlers(deps: FleetHandlerDeps): AreaHandlers<FleetRequests> {

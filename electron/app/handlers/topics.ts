@@ -2,6 +2,7 @@ import type { AreaHandlers, TopicsRequests } from '../../contract/index.js';
 import { HandlerError } from '../../bridge/errors.js';
 import { TemplateLimitError, type PublishTemplates } from '../../services/topics/publish-templates.js';
 import type { TopicsService } from '../../services/topics/topics-service.js';
+import { available, refusalsAsBadRequest } from './expected-errors.js';
 
 export interface TopicsHandlerDeps {
   /** null when the broker could not be created at all */
@@ -10,8 +11,7 @@ export interface TopicsHandlerDeps {
 }
 
 function need(service: TopicsService | null): TopicsService {
-  if (!service) throw new HandlerError('unavailable', 'the broker is not running, so there are no topics');
-  return service;
+  return available(service, 'the broker is not running, so there are no topics');
 }
 
 export function topicsHandlers(deps: TopicsHandlerDeps): AreaHandlers<TopicsRequests> {
@@ -33,14 +33,7 @@ export function topicsHandlers(deps: TopicsHandlerDeps): AreaHandlers<TopicsRequ
       return {};
     },
     'topics.templates': async () => deps.templates.list(),
-    'topics.saveTemplate': async (template) => {
-      try {
-        return await deps.templates.save(template);
-      } catch (err) {
-        if (err instanceof TemplateLimitError) throw new HandlerError('bad-request', err.message);
-        throw err;
-      }
-    },
+    'topics.saveTemplate': (template) => refusalsAsBadRequest([TemplateLimitError], () => deps.templates.save(template)),
     'topics.deleteTemplate': ({ id }) => deps.templates.delete(id),
   };
 }

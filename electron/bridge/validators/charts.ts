@@ -2,7 +2,7 @@ import type { ChartsEvents, ChartsRequests, DashboardInputDto, SeriesRefDto, Win
 import { DEFAULT_HISTORY_LIMITS } from '../../services/history/limits.js';
 import { MAX_CHARTS_PER_DASHBOARD, MAX_SERIES_PER_CHART } from '../../services/history/limits-dto.js';
 import type { AreaEventNames, AreaValidators } from './index.js';
-import { emptyRequest, invalid, isPlainObject, unknownKeys, valid, type Validation } from './guards.js';
+import { emptyRequest, fields, idRequest, invalid, text, valid, type Validation } from './guards.js';
 import { checkTopicName } from './topics.js';
 
 export const MAX_NAME_CHARS = 100;
@@ -12,19 +12,6 @@ const MAX_ID_CHARS = 100;
 /** a key is JSON of a topic name (≤ 65,535 bytes) and its path */
 const MAX_KEY_CHARS = 70_000;
 const WINDOWS: readonly WindowPreset[] = ['15m', '1h', '6h', '24h', '7d'];
-
-function fields(input: unknown, allowed: readonly string[]): Validation<Record<string, unknown>> {
-  if (!isPlainObject(input)) return invalid('request must be an object');
-  const extra = unknownKeys(input, allowed);
-  if (extra.length > 0) return invalid(`unexpected field(s): ${extra.join(', ')}`);
-  return valid(input);
-}
-
-function text(v: unknown, key: string, min: number, max: number): Validation<string> {
-  if (typeof v !== 'string') return invalid(`${key} must be a string`);
-  if (v.length < min || v.length > max) return invalid(`${key} must have ${min} to ${max} characters`);
-  return valid(v);
-}
 
 function optionalText(v: unknown, key: string, min: number, max: number): Validation<string | undefined> {
   return v === undefined ? valid(undefined) : text(v, key, min, max);
@@ -90,12 +77,7 @@ function finite(v: unknown, key: string): Validation<number> {
 export const chartsValidators: AreaValidators<ChartsRequests> = {
   'charts.dashboards': emptyRequest,
   'charts.saveDashboard': dashboardInput,
-  'charts.deleteDashboard': (input) => {
-    const f = fields(input, ['id']);
-    if (!f.ok) return f;
-    const id = text(f.value['id'], 'id', 1, MAX_ID_CHARS);
-    return id.ok ? valid({ id: id.value }) : id;
-  },
+  'charts.deleteDashboard': idRequest('id', MAX_ID_CHARS),
   'charts.addSeries': (input) => {
     const f = fields(input, ['topicName', 'path', 'dashboardId', 'chartId', 'label']);
     if (!f.ok) return f;

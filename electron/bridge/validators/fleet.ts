@@ -1,18 +1,10 @@
 import type { AlertsEvents, AlertsRequests, FleetEvents, FleetRequests } from '../../contract/index.js';
 import type { AreaEventNames, AreaValidators } from './index.js';
-import { emptyRequest, invalid, isPlainObject, optionalInteger, unknownKeys, valid, type Validation } from './guards.js';
+import { emptyRequest, invalid, optionalFields, optionalInteger, valid, type Validation } from './guards.js';
 import { parseAlertSettings, parsePresenceSettings, MAX_ID_CHARS } from '../../services/presence/settings-parse.js';
 
 /** ids acknowledged in one request at most */
 export const MAX_ACK_IDS = 5_000;
-
-function fields(input: unknown, allowed: readonly string[]): Validation<Record<string, unknown>> {
-  if (input === undefined) return valid({});
-  if (!isPlainObject(input)) return invalid('request must be an object');
-  const extra = unknownKeys(input, allowed);
-  if (extra.length > 0) return invalid(`unexpected field(s): ${extra.join(', ')}`);
-  return valid(input);
-}
 
 function id(v: unknown, key: string): Validation<string> {
   return typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_CHARS ? valid(v) : invalid(`${key} must be a string of 1–${MAX_ID_CHARS} characters`);
@@ -21,13 +13,13 @@ function id(v: unknown, key: string): Validation<string> {
 export const fleetValidators: AreaValidators<FleetRequests> = {
   'fleet.snapshot': emptyRequest,
   'fleet.device': (input) => {
-    const f = fields(input, ['id']);
+    const f = optionalFields(input, ['id']);
     if (!f.ok) return f;
     const d = id(f.value['id'], 'id');
     return d.ok ? valid({ id: d.value }) : d;
   },
   'fleet.outagesCsv': (input) => {
-    const f = fields(input, ['id']);
+    const f = optionalFields(input, ['id']);
     if (!f.ok) return f;
     if (f.value['id'] === undefined) return valid({});
     const d = id(f.value['id'], 'id');
@@ -42,7 +34,7 @@ export const fleetValidators: AreaValidators<FleetRequests> = {
 
 export const alertsValidators: AreaValidators<AlertsRequests> = {
   'alerts.list': (input) => {
-    const f = fields(input, ['limit', 'unacknowledgedOnly']);
+    const f = optionalFields(input, ['limit', 'unacknowledgedOnly']);
     if (!f.ok) return f;
     const limit = optionalInteger(f.value, 'limit', 1, 1_000);
     if (!limit.ok) return limit;
@@ -51,7 +43,7 @@ export const alertsValidators: AreaValidators<AlertsRequests> = {
     return valid({ ...(limit.value === undefined ? {} : { limit: limit.value }), ...(u === undefined ? {} : { unacknowledgedOnly: u }) });
   },
   'alerts.acknowledge': (input) => {
-    const f = fields(input, ['ids']);
+    const f = optionalFields(input, ['ids']);
     if (!f.ok) return f;
     const ids = f.value['ids'];
     if (ids === undefined) return valid({});

@@ -26,13 +26,39 @@ export function unknownKeys(input: Record<string, unknown>, allowed: readonly st
   return Object.keys(input).filter((k) => !allowed.includes(k));
 }
 
-/** `{}` (or `undefined`, which IPC and JSON may produce for an empty request). */
-export function emptyRequest(input: unknown): Validation<Record<string, never>> {
-  if (input === undefined) return valid({});
+/** A request object with no keys but the `allowed` ones. */
+export function fields(input: unknown, allowed: readonly string[]): Validation<Record<string, unknown>> {
   if (!isPlainObject(input)) return invalid('request must be an object');
-  const extra = Object.keys(input);
+  const extra = unknownKeys(input, allowed);
   if (extra.length > 0) return invalid(`unexpected field(s): ${extra.join(', ')}`);
-  return valid({});
+  return valid(input);
+}
+
+/** The same for a request whose fields are all optional: `undefined` (which IPC and JSON may produce for `{}`) is `{}`. */
+export function optionalFields(input: unknown, allowed: readonly string[]): Validation<Record<string, unknown>> {
+  return input === undefined ? valid({}) : fields(input, allowed);
+}
+
+/** `{}` (or `undefined`, see optionalFields). */
+export function emptyRequest(input: unknown): Validation<Record<string, never>> {
+  const f = optionalFields(input, []);
+  return f.ok ? valid({}) : f;
+}
+
+export function text(v: unknown, key: string, min: number, max: number): Validation<string> {
+  if (typeof v !== 'string') return invalid(`${key} must be a string`);
+  if (v.length < min || v.length > max) return invalid(`${key} must have ${min} to ${max} characters`);
+  return valid(v);
+}
+
+/** The validator of a request that is one id: `{ [key]: string of 1 to maxChars characters }`. */
+export function idRequest<K extends string>(key: K, maxChars: number): Validator<Record<K, string>> {
+  return (input) => {
+    const f = fields(input, [key]);
+    if (!f.ok) return f;
+    const id = text(f.value[key], key, 1, maxChars);
+    return id.ok ? valid({ [key]: id.value } as Record<K, string>) : id;
+  };
 }
 
 export function optionalInteger(

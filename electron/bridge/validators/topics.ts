@@ -1,6 +1,6 @@
 import type { TopicQos, TopicsEvents, TopicsRequests } from '../../contract/index.js';
 import type { AreaEventNames, AreaValidators } from './index.js';
-import { emptyRequest, invalid, isPlainObject, optionalInteger, unknownKeys, valid, type Validation } from './guards.js';
+import { emptyRequest, fields, idRequest, invalid, optionalInteger, text, valid, type Validation } from './guards.js';
 
 /** Largest payload the publish form may send (the broker has its own, larger packet bound). */
 export const MAX_PUBLISH_PAYLOAD_CHARS = 256 * 1024;
@@ -13,20 +13,6 @@ const MAX_ID_CHARS = 100;
 
 /** [MQTT-1.5.3] a UTF-8 string is at most 65,535 bytes. */
 const MAX_TOPIC_BYTES = 65_535;
-
-function fields(input: unknown, allowed: readonly string[]): Validation<Record<string, unknown>> {
-  if (!isPlainObject(input)) return invalid('request must be an object');
-  const extra = unknownKeys(input, allowed);
-  if (extra.length > 0) return invalid(`unexpected field(s): ${extra.join(', ')}`);
-  return valid(input);
-}
-
-function string(input: Record<string, unknown>, key: string, min: number, max: number): Validation<string> {
-  const v = input[key];
-  if (typeof v !== 'string') return invalid(`${key} must be a string`);
-  if (v.length < min || v.length > max) return invalid(`${key} must have ${min} to ${max} characters`);
-  return valid(v);
-}
 
 function boolean(input: Record<string, unknown>, key: string): Validation<boolean> {
   const v = input[key];
@@ -57,6 +43,19 @@ function topicOnly(input: unknown): Validation<{ topicName: string }> {
   return t.ok ? valid({ topicName: t.value }) : t;
 }
 
+/** What a publish and a saved template both carry, checked in this order. */
+function message(input: Record<string, unknown>, maxPayloadChars: number): Validation<{ topicName: string; payload: string; qos: TopicQos; retain: boolean }> {
+  const topicName = checkTopicName(input['topicName']);
+  if (!topicName.ok) return topicName;
+  const payload = text(input['payload'], 'payload', 0, maxPayloadChars);
+  if (!payload.ok) return payload;
+  const q = qos(input);
+  if (!q.ok) return q;
+  const retain = boolean(input, 'retain');
+  if (!retain.ok) return retain;
+  return valid({ topicName: topicName.value, payload: payload.value, qos: q.value, retain: retain.value });
+}
+
 /** A subtree may be rooted at the empty first level of topics like "/a" (filter "/#"). */
 function scope(input: unknown): Validation<{ topicName: string; subtree: boolean }> {
   const f = fields(input, ['topicName', 'subtree']);
@@ -75,11 +74,11 @@ export const topicsValidators: AreaValidators<TopicsRequests> = {
   'topics.searchPayload': (input) => {
     const f = fields(input, ['text', 'limit']);
     if (!f.ok) return f;
-    const text = string(f.value, 'text', 1, MAX_SEARCH_TEXT_CHARS);
-    if (!text.ok) return text;
+    const search = text(f.value['text'], 'text', 1, MAX_SEARCH_TEXT_CHARS);
+    if (!search.ok) return search;
     const limit = optionalInteger(f.value, 'limit', 1, MAX_SEARCH_LIMIT);
     if (!limit.ok) return limit;
-    return valid(limit.value === undefined ? { text: text.value } : { text: text.value, limit: limit.value });
+    return valid(limit.value === undefined ? { text: search.value } : { text: search.value, limit: limit.value });
   },
   'topics.pause': (input) => {
     const f = fields(input, ['paused']);
@@ -89,50 +88,25 @@ export const topicsValidators: AreaValidators<TopicsRequests> = {
   },
   'topics.retainedCount': scope,
   'topics.clearRetained': scope,
-  'topics.undoClear': (input) => {
-    const f = fields(input, ['undoId']);
-    if (!f.ok) return f;
-    const id = string(f.value, 'undoId', 1, MAX_ID_CHARS);
-    return id.ok ? valid({ undoId: id.value }) : id;
-  },
+  'topics.undoClear': idRequest('undoId', MAX_ID_CHARS),
   'topics.publish': (input) => {
     const f = fields(input, ['topicName', 'payload', 'qos', 'retain']);
-    if (!f.ok) return f;
-    const topicName = checkTopicName(f.value['topicName']);
-    if (!topicName.ok) return topicName;
-    const payload = string(f.value, 'payload', 0, MAX_PUBLISH_PAYLOAD_CHARS);
-    if (!payload.ok) return payload;
-    const q = qos(f.value);
-    if (!q.ok) return q;
-    const retain = boolean(f.value, 'retain');
-    if (!retain.ok) return retain;
-    return valid({ topicName: topicName.value, payload: payload.value, qos: q.value, retain: retain.value });
+    return f.ok ? message(f.value, MAX_PUBLISH_PAYLOAD_CHARS) : f;
   },
   'topics.templates': emptyRequest,
   'topics.saveTemplate': (input) => {
     const f = fields(input, ['id', 'name', 'topicName', 'payload', 'qos', 'retain']);
     if (!f.ok) return f;
-    const id = f.value['id'] === undefined ? valid(undefined) : string(f.value, 'id', 1, MAX_ID_CHARS);
+    const id = f.value['id'] === undefined ? valid(undefined) : text(f.value['id'], 'id', 1, MAX_ID_CHARS);
     if (!id.ok) return id;
-    const name = string(f.value, 'name', 1, MAX_TEMPLATE_NAME_CHARS);
+    const name = text(f.value['name'], 'name', 1, MAX_TEMPLATE_NAME_CHARS);
     if (!name.ok) return name;
-    const topicName = checkTopicName(f.value['topicName']);
-    if (!topicName.ok) return topicName;
-    const payload = string(f.value, 'payload', 0, MAX_TEMPLATE_PAYLOAD_CHARS);
-    if (!payload.ok) return payload;
-    const q = qos(f.value);
-    if (!q.ok) return q;
-    const retain = boolean(f.value, 'retain');
-    if (!retain.ok) return retain;
-    const base = { name: name.value, topicName: topicName.value, payload: payload.value, qos: q.value, retain: retain.value };
+    const m = message(f.value, MAX_TEMPLATE_PAYLOAD_CHARS);
+    if (!m.ok) return m;
+    const base = { name: name.value, ...m.value };
     return valid(id.value === undefined ? base : { ...base, id: id.value });
   },
-  'topics.deleteTemplate': (input) => {
-    const f = fields(input, ['id']);
-    if (!f.ok) return f;
-    const id = string(f.value, 'id', 1, MAX_ID_CHARS);
-    return id.ok ? valid({ id: id.value }) : id;
-  },
+  'topics.deleteTemplate': idRequest('id', MAX_ID_CHARS),
 };
 
 export const topicsEventNames: AreaEventNames<TopicsEvents> = {

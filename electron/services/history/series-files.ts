@@ -230,15 +230,8 @@ export class SeriesFiles {
    * still kept). Returns how many files remain.
    */
   async prune(cutoff: Record<Tier, number>): Promise<number> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (err) {
-      if (isMissing(err)) return 0;
-      throw err;
-    }
     let remaining = 0;
-    for (const name of names) {
+    for (const name of await this.#names()) {
       const parsed = parseFileName(name);
       if (!parsed) continue;
       if (parsed.span.end <= cutoff[parsed.tier]) {
@@ -254,19 +247,22 @@ export class SeriesFiles {
 
   /** Bytes of this series' segment files. */
   async bytes(): Promise<number> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (err) {
-      if (isMissing(err)) return 0;
-      throw err;
-    }
     let total = 0;
-    for (const name of names) {
+    for (const name of await this.#names()) {
       if (!parseFileName(name)) continue;
       total += (await stat(join(this.dir, name)).catch(() => ({ size: 0 }))).size;
     }
     return total;
+  }
+
+  /** Names in the series folder; none before its first file is written. */
+  async #names(): Promise<string[]> {
+    try {
+      return await readdir(this.dir);
+    } catch (err) {
+      if (isMissing(err)) return [];
+      throw err;
+    }
   }
 }
 
