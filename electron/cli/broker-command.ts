@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createBroker, DEFAULT_LIMITS, type BrokerLimits, type Persistence } from '../../broker-core/index.js';
 import { defaultDataDir } from '../app/data-dir.js';
 import { createNedbPersistence } from '../persistence/nedb-persistence.js';
-import { commandLine, errorText, parseOptions, portNumber, stopSignals, wholeNumber } from './cli-common.js';
+import { COMMON_OPTIONS, commandLine, errorText, parseOptions, portNumber, stopSignals, wholeNumber } from './cli-common.js';
 
 const usage = `usage: fleetwatch broker [options]
 
@@ -38,23 +38,15 @@ export interface BrokerArgs {
 }
 
 export function parseBrokerArgs(argv: string[]): BrokerArgs | 'help' {
-  const values = parseOptions({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'ws-port': { type: 'string' },
-      'data-dir': { type: 'string' },
-      'no-persistence': { type: 'boolean' },
-      'sys-interval': { type: 'string' },
-      'max-connections': { type: 'string' },
-      'max-packet-size': { type: 'string' },
-      'max-inflight': { type: 'string' },
-      'max-queued': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const values = parseOptions(argv, {
+    ...COMMON_OPTIONS,
+    'ws-port': { type: 'string' },
+    'no-persistence': { type: 'boolean' },
+    'sys-interval': { type: 'string' },
+    'max-connections': { type: 'string' },
+    'max-packet-size': { type: 'string' },
+    'max-inflight': { type: 'string' },
+    'max-queued': { type: 'string' },
   });
   if (values.help === true) return 'help';
   const limits: Partial<BrokerLimits> = {};

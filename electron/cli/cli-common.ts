@@ -13,10 +13,20 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** node:util `parseArgs`; an unknown option or a missing value becomes a UsageError. */
-export function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>>['values'] {
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** The options every long-running command takes. */
+export const COMMON_OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+/** node:util `parseArgs`, strict and without positionals; an unknown option or a missing value becomes a UsageError. */
+export function parseOptions<O extends Options>(args: string[], options: O): ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>>['values'] {
   try {
-    return parseArgs(config).values;
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
     throw new UsageError(errorText(err));
   }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createFleetwatchApp, DEFAULT_MQTT_HOST, type FleetwatchApp } from '../app/create-app.js';
 import { defaultDataDir } from '../app/data-dir.js';
 import { DEFAULT_UI_HOST, startHost, type RunningHost } from '../host/host.js';
-import { commandLine, errorText, parseOptions, portNumber, stopSignals } from './cli-common.js';
+import { COMMON_OPTIONS, commandLine, errorText, parseOptions, portNumber, stopSignals } from './cli-common.js';
 
 const usage = `usage: fleetwatch serve [options]
 
@@ -36,19 +36,11 @@ interface ServeArgs {
 }
 
 export function parseServeArgs(argv: string[]): ServeArgs | 'help' {
-  const values = parseOptions({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'mqtt-host': { type: 'string' },
-      'mqtt-port': { type: 'string' },
-      'mqtt-ws-port': { type: 'string' },
-      'data-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const values = parseOptions(argv, {
+    ...COMMON_OPTIONS,
+    'mqtt-host': { type: 'string' },
+    'mqtt-port': { type: 'string' },
+    'mqtt-ws-port': { type: 'string' },
   });
   if (values.help) return 'help';
   return {

@@ -19,8 +19,9 @@ describe('cli-common', () => {
 
   it('turns an unknown option or a missing value into a usage error', () => {
     const options = { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
-    expect(parseOptions({ args: ['--port', '80', '-h'], strict: true, allowPositionals: false, options })).toEqual({ port: '80', help: true });
-    expect(() => parseOptions({ args: ['--bogus'], strict: true, allowPositionals: false, options })).toThrow(UsageError);
-    expect(() => parseOptions({ args: ['--port'], strict: true, allowPositionals: false, options })).toThrow(UsageError);
+    expect(parseOptions(['--port', '80', '-h'], options)).toEqual({ port: '80', help: true });
+    expect(() => parseOptions(['--bogus'], options)).toThrow(UsageError);
+    expect(() => parseOptions(['--port'], options)).toThrow(UsageError);
+    expect(() => parseOptions(['stray'], options)).toThrow(UsageError);
   });
 });
