@@ -274,6 +274,21 @@ conformanceRows('keepalive and PINGREQ', [
     ],
   },
   {
+    name: '[MQTT-3.2.0-1] packets pipelined behind CONNECT in one segment are served in order, CONNACK first',
+    steps: [
+      {
+        c: 'dev',
+        send: [
+          connect({ clientId: 'eager', keepalive: 15 }),
+          subscribe(1, [['self/#', 1]]),
+          publish({ topic: 'self/echo', payload: 'hi', qos: 1, id: 2 }),
+          PINGREQ,
+        ],
+      },
+      { c: 'dev', recv: [connack(false, 0), suback(1, 1), publish({ topic: 'self/echo', payload: 'hi', qos: 1, id: 1 }), puback(2), PINGRESP] },
+    ],
+  },
+  {
     name: '[MQTT-3.12.4-1] PINGREQ is answered at any point, also in the middle of a QoS 2 exchange',
     steps: [
       { c: 'dev', connect: { clientId: 'dev' } },
