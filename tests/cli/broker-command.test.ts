@@ -134,6 +134,8 @@ describe('fleetwatch broker', () => {
 
   it('runs without persistence when asked', async () => {
     const b = await startCli(['--no-persistence']);
+    // stderr and stdout are separate pipes: the notice may land just after the listening line.
+    await waitUntil(() => /persistence off/.test(b.output().stderr));
     expect(b.output().stderr).toMatch(/persistence off/);
     b.child.kill('SIGTERM');
     expect((await b.exited).code).toBe(0);
