@@ -175,4 +175,10 @@ export interface Broker {
   retained(filter?: string): RetainedMessageInfo[];
   /** deletes one retained message (no delivery to subscribers) */
   clearRetained(topicName: string): Promise<void>;
+  /**
+   * Puts a cleared retained message back as it was — payload, QoS, publisher AND original store
+   * time (an undo). Current subscribers receive it as a normal forward (RETAIN=0); the
+   * `message.published` event names the original publisher.
+   */
+  restoreRetained(record: RetainedMessageInfo): Promise<void>;
 }

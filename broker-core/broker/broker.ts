@@ -9,7 +9,7 @@
 
 import type { Broker, BrokerEvents, BrokerOptions, BrokerStats, ClientInfo, InlineClient, ListenOptions, ListenResult } from '../api.js';
 import type { Persistence, RetainedRecord } from '../persistence/persistence.js';
-import { validateTopicFilter } from '../topics/validate.js';
+import { validateTopicFilter, validateTopicName } from '../topics/validate.js';
 import { listenTcp } from '../transport/tcp.js';
 import { listenWs } from '../transport/ws.js';
 import type { AcceptConnection, ListenerHandle } from '../transport/listener.js';
@@ -176,6 +176,22 @@ class FleetwatchBroker implements Broker {
 
   async clearRetained(topicName: string): Promise<void> {
     if (this.core.retained.delete(topicName)) await this.core.sync.deleteRetained(topicName);
+  }
+
+  async restoreRetained(record: RetainedRecord): Promise<void> {
+    const problem = validateTopicName(record.topicName);
+    if (problem !== undefined) throw new TypeError(`restoreRetained(): ${problem}`);
+    if (record.payload.length === 0) throw new TypeError('restoreRetained(): a retained message has a payload');
+    const source = { publisherId: record.publisherId, from: undefined, isWill: false };
+    const routed = route(this.core, record.topicName, Uint8Array.prototype.slice.call(record.payload), record.qos, true, source);
+    const entry = this.core.retained.get(record.topicName);
+    if (entry === undefined) {
+      await routed;
+      return;
+    }
+    // route() stamped "now"; the undo keeps the true store time, written after the routed copy.
+    entry.storedAt = record.storedAt;
+    await Promise.all([routed, this.core.sync.putRetained(entry)]);
   }
 }
 

@@ -14,6 +14,7 @@ export interface TopicsBrokerSource {
   on(event: 'message.published', listener: (msg: PublishedMessage) => void): unknown;
   retained(topicFilter?: string): RetainedRecord[];
   clearRetained(topicName: string): Promise<void>;
+  restoreRetained(record: RetainedRecord): Promise<void>;
   readonly inline: InlineClient;
 }
 
@@ -21,10 +22,8 @@ export function brokerPort(broker: TopicsBrokerSource): TopicsBrokerPort {
   return {
     retained: async (filter) => broker.retained(filter),
     clearRetained: (topicName) => broker.clearRetained(topicName),
-    // The broker has no way to put a record back as it was, so Undo re-publishes it as a
-    // retained message from the app: payload and QoS come back, the store time becomes the
-    // time of the Undo and the publisher '$inline' (ARCHITECTURE.md, topics: retained undo).
-    restoreRetained: (record) => broker.inline.publish({ topicName: record.topicName, payload: record.payload, qos: record.qos, retain: true }),
+    // Undo puts the record back exactly (store time and publisher included).
+    restoreRetained: (record) => broker.restoreRetained(record),
     publish: (msg) => broker.inline.publish(msg),
   };
 }

@@ -96,6 +96,26 @@ describe.each(backends)('restart with $name', (backend) => {
     expect(text(await late.client.nextPublish('k/retained'))).toBe('kept');
   });
 
+  it('restores a cleared retained message with its original publisher and store time, and keeps both across a restart', async () => {
+    const open = backend.make();
+    const first = await start(open());
+    const pub = await connect(first, { clientId: 'tasmota-lab-07' });
+    pub.client.publish('tele/lab-07/LWT', 'Online', { qos: 1, retain: true, packetId: 1 });
+    await pub.client.next('puback');
+    const [original] = first.broker.retained('tele/lab-07/LWT');
+    await first.broker.clearRetained('tele/lab-07/LWT');
+    expect(first.broker.retained('#')).toEqual([]);
+    await new Promise((r) => setTimeout(r, 5)); // so "now" differs from the original store time
+    await first.broker.restoreRetained(original!);
+    const restored = first.broker.retained('tele/lab-07/LWT')[0]!;
+    expect({ ...restored, payload: Buffer.from(restored.payload).toString() }).toEqual({ ...original!, payload: 'Online' });
+    await first.close();
+
+    const second = await start(open());
+    const back = second.broker.retained('tele/lab-07/LWT')[0]!;
+    expect({ publisherId: back.publisherId, storedAt: back.storedAt, qos: back.qos }).toEqual({ publisherId: 'tasmota-lab-07', storedAt: original!.storedAt, qos: 1 });
+  });
+
   it('[MQTT-4.4.0-1] re-sends inflight messages with DUP and their packet ids, and PUBREL for released ones, after a restart', async () => {
     const open = backend.make();
     const first = await start(open());

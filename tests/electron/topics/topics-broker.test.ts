@@ -84,6 +84,7 @@ describe('topics service on the real broker', () => {
     await waitFor(() => b.broker.retained('#').length === 4, 'four retained messages');
 
     expect(await topics.service.retainedCount({ topicName: 'homie/dev', subtree: true })).toEqual({ count: 3, undoable: true });
+    const before = b.broker.retained('homie/dev/#').map(({ topicName, qos, storedAt, publisherId }) => ({ topicName, qos, storedAt, publisherId }));
     const { cleared, undoId } = await topics.service.clearRetained({ topicName: 'homie/dev', subtree: true });
     expect(cleared).toBe(3);
     expect(retainedPayloads(b, '#')).toEqual({ 'homie/other': 'x' });
@@ -99,6 +100,11 @@ describe('topics service on the real broker', () => {
     expect(retainedPayloads(b, 'homie/dev/#')).toEqual({ 'homie/dev/$state': 'ready', 'homie/dev/temp': '20', 'homie/dev/temp/$unit': 'C' });
     await waitFor(() => seen.length === 3, 'the restored values to reach the subscriber');
     expect((await topics.service.detail('homie/dev/temp'))!.node.retained).toBe(true);
+    // Undo restores the records exactly: the original publisher and the true store time.
+    const after = b.broker.retained('homie/dev/#').map(({ topicName, qos, storedAt, publisherId }) => ({ topicName, qos, storedAt, publisherId }));
+    const byTopic = (list: typeof before) => [...list].sort((x, y) => x.topicName.localeCompare(y.topicName));
+    expect(byTopic(after)).toEqual(byTopic(before));
+    expect(after.every((r) => r.publisherId === 'homie-dev')).toBe(true);
   });
 
   it('publishes from the explorer to real subscribers', async () => {
