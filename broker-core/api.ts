@@ -54,7 +54,7 @@ export interface BrokerEvents {
   'subscription.added': (info: { clientId: string; topicFilter: string; qos: QoS }) => void;
   'subscription.removed': (info: { clientId: string; topicFilter: string }) => void;
   /** messages dropped because a bound was hit; never silent */
-  'message.dropped': (info: { clientId: string; topicName: string; reason: 'queue-full' | 'too-large' | 'inflight-full'; count: number }) => void;
+  'message.dropped': (info: { clientId: string; topicName: string; reason: 'queue-full' | 'too-large' | 'inflight-full' | 'denied'; count: number }) => void;
   /** problems found while loading persisted state (corrupt file moved aside, …) */
   'persistence.problem': (info: { store: string; movedTo?: string; message: string }) => void;
 }

@@ -14,6 +14,7 @@ export function handlePublish(conn: Connection, p: PublishPacket): Violation | u
   const core = conn.core;
   core.counters.publishReceived++;
   // Topic name validity (UTF-8, no wildcards [MQTT-3.3.2-2], not empty) is enforced by the decoder.
+  if (isBrokerTopic(p.topicName)) return deny(conn, p);
   if (p.qos === 0) {
     route(core, p.topicName, p.payload, 0, p.retain, conn.routeSource);
     return undefined;
@@ -37,5 +38,26 @@ export function handlePublish(conn: Connection, p: PublishPacket): Violation | u
   const stored = core.sync.putIncomingQos2(session, packetId);
   const durable = route(core, p.topicName, p.payload, 2, p.retain, conn.routeSource) ?? stored;
   conn.ack(idPacket(0x50, packetId), durable);
+  return undefined;
+}
+
+/** `$SYS` belongs to the broker: a client must not spoof its statistics (mosquitto denies it too). */
+function isBrokerTopic(topicName: string): boolean {
+  return topicName.startsWith('$SYS') && (topicName.length === 4 || topicName.charCodeAt(4) === 0x2f);
+}
+
+/**
+ * A denied PUBLISH completes its QoS flow as usual — MQTT 3.1.1 has no way to refuse one — but
+ * is neither routed nor stored; it is counted and reported, never silent.
+ */
+function deny(conn: Connection, p: PublishPacket): undefined {
+  const core = conn.core;
+  core.counters.publishDropped++;
+  if (core.events.has('message.dropped')) {
+    core.emit('message.dropped', { clientId: (conn.session as Session).clientId, topicName: p.topicName, reason: 'denied', count: 1 });
+  }
+  if (p.qos === 1) conn.ack(idPacket(0x40, p.packetId as number), undefined);
+  // PUBREL for an id the broker does not hold is still answered with PUBCOMP (pubrel.ts).
+  else if (p.qos === 2) conn.ack(idPacket(0x50, p.packetId as number), undefined);
   return undefined;
 }
