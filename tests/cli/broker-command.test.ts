@@ -5,7 +5,7 @@
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { once, type EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -101,7 +101,7 @@ describe('fleetwatch broker', () => {
     // handler first: the queued message follows the CONNACK at once
     const back = mqtt.connect(`mqtt://127.0.0.1:${second.port}`, { ...mqttOptions, clientId: 'cli-sub', clean: false });
     back.on('message', (topic, payload) => received.push(`${topic}=${payload.toString()}`));
-    await once(back, 'connect');
+    await once(back as unknown as EventEmitter, 'connect');
     await back.subscribeAsync('cli/retained', { qos: 1 });
     await waitUntil(() => received.includes('cli/q=queued') && received.includes('cli/retained=kept'));
     await back.endAsync();

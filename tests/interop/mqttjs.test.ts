@@ -3,7 +3,10 @@
  * WebSocket (ws://…/mqtt), against our broker on 127.0.0.1.
  */
 
-import { once } from 'node:events';
+import { once as onceEmitted, type EventEmitter } from 'node:events';
+
+/** node's once() for MQTT.js clients (their typed emitter is not an EventEmitter to TypeScript) */
+const once = (emitter: object, event: string) => onceEmitted(emitter as EventEmitter, event);
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { startTestBroker, type TestBroker } from '../support/broker.js';

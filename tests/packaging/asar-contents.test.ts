@@ -29,7 +29,7 @@ beforeAll(async () => {
   await writeFile(join(stub, 'version'), `v${electronVersion}`);
 
   // electron-builder silences its log when it sees VITEST; the log is part of what we check.
-  const env = { ...process.env, ELECTRON_BUILDER_CACHE: join(work, 'cache') };
+  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_BUILDER_CACHE: join(work, 'cache') };
   delete env['VITEST'];
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(

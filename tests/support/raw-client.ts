@@ -69,7 +69,7 @@ export class RawClient {
     return this.nextMatching((p): p is Of<K> => p.type === type, timeoutMs, type);
   }
 
-  nextMatching<P extends Packet>(test: (p: Packet) => p is P, timeoutMs = 10_000, what = 'packet'): Promise<P>;
+  nextMatching<P extends Packet>(test: (p: Packet) => p is P, timeoutMs?: number, what?: string): Promise<P>;
   nextMatching(test: (p: Packet) => boolean, timeoutMs?: number, what?: string): Promise<Packet>;
   nextMatching(test: (p: Packet) => boolean, timeoutMs = 10_000, what = 'packet'): Promise<Packet> {
     const i = this.received.findIndex(test);

@@ -34,7 +34,10 @@ function mutate(random: Random, original: Buffer): Buffer {
   switch (Math.floor(random() * 5)) {
     case 0: {
       const flips = 1 + Math.floor(random() * 3);
-      for (let i = 0; i < flips; i++) b[Math.floor(random() * b.length)] ^= 1 << Math.floor(random() * 8);
+      for (let i = 0; i < flips; i++) {
+        const at = Math.floor(random() * b.length);
+        b[at] = b[at]! ^ (1 << Math.floor(random() * 8));
+      }
       return b;
     }
     case 1:

@@ -30,9 +30,10 @@ export const someStats: BrokerStatsDto = {
   queuedCount: 0,
 };
 
+/** Handlers for the broker area only (plus overrides): enough for the transport tests. */
 export function fixedHandlers(overrides: Partial<Handlers> = {}): Handlers & { calls: unknown[] } {
   const calls: unknown[] = [];
-  return {
+  const handlers: Partial<Handlers> & { calls: unknown[] } = {
     calls,
     'broker.status': async (req) => {
       calls.push(['broker.status', req]);
@@ -47,4 +48,5 @@ export function fixedHandlers(overrides: Partial<Handlers> = {}): Handlers & { c
     },
     ...overrides,
   };
+  return handlers as Handlers & { calls: unknown[] };
 }
