@@ -15,7 +15,7 @@ import { createHandlers } from './handlers/index.js';
 import { startStatsMonitor } from './stats-monitor.js';
 import { attachTopicsService, type AttachedTopics } from '../services/topics/attach.js';
 import { PublishTemplates } from '../services/topics/publish-templates.js';
-import { attachFleet, type AttachedFleet } from '../services/presence/attach.js';
+import { attachFleet, type AttachedFleet, type FleetOptions } from '../services/presence/attach.js';
 import { attachCharts, type AttachedCharts } from '../services/dashboards/attach-charts.js';
 import { SerialService } from '../serial/serial-service.js';
 
@@ -42,6 +42,8 @@ export interface FleetwatchAppOptions {
   /** keep broker state in memory only (no files); tests of the UI plumbing use this */
   inMemory?: boolean;
   statsIntervalMs?: number;
+  /** clock and save period of the fleet services (tests of restarts) */
+  fleet?: FleetOptions;
 }
 
 export interface FleetwatchApp {
@@ -117,7 +119,7 @@ export async function createFleetwatchApp(options: FleetwatchAppOptions): Promis
       acknowledged: (ids) => events.emit('alerts.acknowledged', { ids }),
       notify: options.notify,
       log,
-    });
+    }, options.fleet);
     // Charts failing to open (an unreadable data folder) must not take the broker down with them.
     charts = await attachCharts(broker, options.dataDir, { live: (l) => events.emit('charts.live', l), notify: options.notify, log }, { presence: fleet.presence }).catch((err: unknown) => {
       log(`fleetwatch: chart history unavailable: ${err instanceof Error ? err.message : String(err)}`);

@@ -31,6 +31,8 @@ export interface AlertEngineHooks {
   raise(alert: AlertDto): void;
   outageStart(deviceId: string, start: number, reason: StatusReason): void;
   outageEnd(deviceId: string, end: number): void;
+  /** the "alerted in this outage" memory changed (since, or null when forgotten): kept across restarts */
+  remembered?(deviceId: string, since: number | null): void;
 }
 
 interface Held {
@@ -55,8 +57,21 @@ export class AlertEngine {
   /** devices alerted about in their current outage: they get a back-online alert */
   private readonly alerted = new Map<string, number>();
   readonly silentTopics = new SilentTopicWatch();
+  /** when the memory of an earlier run was restored */
+  private restoredAt: number | null = null;
 
   constructor(private readonly hooks: AlertEngineHooks) {}
+
+  /** The memory of an earlier run (alert-memory.ts); call before presence restores its devices. */
+  restoreAlerted(entries: Iterable<readonly [string, number]>, now: number): void {
+    for (const [id, since] of entries) this.alerted.set(id, since);
+    this.restoredAt = now;
+  }
+
+  /** A flapping or overdue episode that began before the restart, about a device alerted then, was alerted then. */
+  private alertedBeforeRestart(id: string, since: number): boolean {
+    return this.restoredAt !== null && since < this.restoredAt && this.alerted.has(id);
+  }
 
   setSettings(settings: AlertSettingsDto): void {
     this.settings = settings;
@@ -126,7 +141,7 @@ export class AlertEngine {
     }
     if (current.status === 'online' && this.alerted.has(id)) {
       const downSince = this.alerted.get(id) ?? previous.since;
-      this.alerted.delete(id);
+      this.unmark(id);
       if (rules.backOnline) {
         this.raise(at, 'back-online', {
           title: `${info.name} back online`,
@@ -138,7 +153,8 @@ export class AlertEngine {
         });
       }
     }
-    if (current.status === 'flapping' && rules.flapping) {
+    // Once per episode, also across a restart: the restored episode keeps its `since`.
+    if (current.status === 'flapping' && rules.flapping && !this.alertedBeforeRestart(id, current.since)) {
       this.markAlerted(id, current.since);
       this.raise(at, 'flapping', {
         title: `${info.name} is flapping`,
@@ -149,7 +165,7 @@ export class AlertEngine {
         since: current.since,
       });
     }
-    if (current.status === 'overdue' && rules.overdue) {
+    if (current.status === 'overdue' && rules.overdue && !this.alertedBeforeRestart(id, current.since)) {
       this.markAlerted(id, current.since);
       this.raise(at, 'overdue', {
         title: `${info.name} is overdue`,
@@ -192,7 +208,7 @@ export class AlertEngine {
     this.unhold(id);
     this.hooks.outageEnd(id, at);
     const downSince = this.alerted.get(id);
-    this.alerted.delete(id);
+    this.unmark(id);
     if (downSince === undefined || into === null) return;
     // A topic-only record merges when its device reconnects: that is the device coming back.
     const info = this.hooks.describe(into);
@@ -214,7 +230,13 @@ export class AlertEngine {
   }
 
   private markAlerted(id: string, since: number): void {
-    if (!this.alerted.has(id)) this.alerted.set(id, since);
+    if (this.alerted.has(id)) return;
+    this.alerted.set(id, since);
+    this.hooks.remembered?.(id, since);
+  }
+
+  private unmark(id: string): void {
+    if (this.alerted.delete(id)) this.hooks.remembered?.(id, null);
   }
 
   private flushHeld(now: number): void {

@@ -9,6 +9,7 @@ import type { PresenceService } from '../presence/service.js';
 import { AlertEngine } from './engine.js';
 import { AlertStore } from './alert-store.js';
 import { OutageLog } from './outage-log.js';
+import { AlertMemory } from './alert-memory.js';
 import { outagesCsv } from './csv.js';
 
 export interface AlertServiceOptions {
@@ -31,9 +32,10 @@ export class AlertService {
     private readonly options: AlertServiceOptions,
     readonly store: AlertStore,
     readonly outages: OutageLog,
+    private readonly memory: AlertMemory,
   ) {
     const presence = options.presence;
-    this.problems = [...store.problems, ...outages.problems].map((p) => p.message);
+    this.problems = [...store.problems, ...outages.problems, ...memory.problems].map((p) => p.message);
     this.engine = new AlertEngine({
       describe: (id) => {
         const d = presence.engine.registry.get(id);
@@ -45,7 +47,15 @@ export class AlertService {
       },
       outageStart: (id, start, reason) => this.write(() => outages.start(id, start, reason)),
       outageEnd: (id, end) => this.write(async () => void (await outages.end(id, end))),
+      remembered: (id, since) => {
+        // One queued flush takes every change noted until it runs (a batch, off the caller's path).
+        if (!memory.hasPending) this.write(() => memory.flush());
+        memory.note(id, since);
+      },
     });
+    // Before presence restores its devices (attach): a device alerted before the restart that
+    // comes back then gets its back-online alert.
+    this.engine.restoreAlerted(memory.entries(), presence.now());
     this.detach.push(presence.on((e) => this.engine.presence(e)));
     this.detach.push(presence.onTick((now) => this.engine.tick(now)));
   }
@@ -53,7 +63,8 @@ export class AlertService {
   static async open(options: AlertServiceOptions): Promise<AlertService> {
     const store = await AlertStore.open(options.dataDir, options.maxAlerts);
     const outages = await OutageLog.open(options.dataDir);
-    const service = new AlertService(options, store, outages);
+    const memory = await AlertMemory.open(options.dataDir);
+    const service = new AlertService(options, store, outages, memory);
     for (const p of service.problems) options.log?.(`fleetwatch: ${p}`);
     return service;
   }
@@ -110,5 +121,6 @@ export class AlertService {
     await this.chain;
     await this.store.close();
     await this.outages.close();
+    await this.memory.close();
   }
 }

@@ -38,17 +38,30 @@ export interface AttachedFleet {
 
 export class SettingsRejected extends Error {}
 
+export interface FleetOptions {
+  /** the clock presence and alerts run on (tests jump it forward); Date.now by default */
+  now?: () => number;
+  /** how often changed devices are saved to devices.db (registry-store.ts SAVE_MS by default) */
+  saveMs?: number;
+}
+
 export async function attachFleet(
   broker: PresenceBrokerSource & { on(event: 'message.published', listener: (msg: PublishedMessage) => void): unknown },
   dataDir: string,
   out: FleetOutputs,
+  options: FleetOptions = {},
 ): Promise<AttachedFleet> {
   const presenceFile = new JsonSettingsFile<PresenceSettingsDto>(dataDir, PRESENCE_SETTINGS_FILE, parsePresenceSettings, defaultPresenceSettings);
   const alertFile = new JsonSettingsFile<AlertSettingsDto>(dataDir, ALERT_SETTINGS_FILE, parseAlertSettings, defaultAlertSettings);
   const presenceSettings = await presenceFile.load();
   const alertSettings = await alertFile.load();
   const registry = await RegistryStore.open(dataDir);
-  const presence = new PresenceService({ onDelta: (d) => out.delta(d), persistence: { store: registry.store, devices: registry.devices }, log: out.log });
+  const presence = new PresenceService({
+    onDelta: (d) => out.delta(d),
+    persistence: { store: registry.store, devices: registry.devices, ...(options.saveMs === undefined ? {} : { saveMs: options.saveMs }) },
+    log: out.log,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   presence.setSettings(presenceSettings.value);
   const alerts = await AlertService.open({
     dataDir,

@@ -15,6 +15,12 @@ function ipOf(address: string): string {
   return colon > 0 ? address.slice(0, colon).replace(/^\[|\]$/g, '') : address;
 }
 
+export interface TakeoverState {
+  takeovers: number[];
+  addresses: string[];
+  fightingSince: number | null;
+}
+
 export class TakeoverTracker {
   private takeovers = new Ring<number>(FIGHT_TAKEOVERS * 2);
   private addresses = new Ring<string>(8);
@@ -33,6 +39,20 @@ export class TakeoverTracker {
       return true;
     }
     return false;
+  }
+
+  /** What survives a restart: take-overs within the window, the addresses seen, the fight. */
+  snapshot(): TakeoverState {
+    return { takeovers: this.takeovers.toArray(), addresses: this.addresses.toArray(), fightingSince: this.fightingSince };
+  }
+
+  restore(state: TakeoverState, now: number): void {
+    this.takeovers.clear();
+    this.addresses.clear();
+    for (const at of state.takeovers) this.takeovers.push(at);
+    for (const a of state.addresses) this.addresses.push(a);
+    this.fightingSince = state.fightingSince;
+    if (this.fightingSince === null) this.takeovers.dropWhile((t) => now - t > FIGHT_WINDOW_MS);
   }
 
   count(): number {

@@ -193,12 +193,15 @@ export class PresenceEngine {
 
   /* ───────────── persistence across restarts ───────────── */
 
-  /** Devices saved by an earlier run; call before attaching to the broker. */
-  restore(devices: PersistedDevice[], now: number): void {
+  /** Devices saved by an earlier run; call before attaching to the broker. Returns how many saved trackers were unusable. */
+  restore(devices: PersistedDevice[], now: number): { trackersDamaged: number } {
     this.now = now;
+    let trackersDamaged = 0;
     for (const p of devices) {
-      const d = restoreDevice(this.registry, this.conventions, p);
-      if (!d) continue;
+      const restored = restoreDevice(this.registry, this.conventions, p, now);
+      if (!restored) continue;
+      const d = restored.device;
+      if (restored.trackersDamaged) trackersDamaged++;
       // Devices already down before the restart were alerted about then: restore them quietly.
       // Those the restart cut off are news (if they do not come back, that deserves an alert).
       this.muted = deriveBase(d, now).reason !== 'broker-restarted';
@@ -206,6 +209,7 @@ export class PresenceEngine {
       this.muted = false;
     }
     this.unsaved.clear();
+    return { trackersDamaged };
   }
 
   /** What to save: changed devices and removed ids since the last call. */

@@ -28,6 +28,12 @@ export interface FlapSettings {
   windowMs: number;
 }
 
+export interface FlapState {
+  changes: number[];
+  flappingSince: number | null;
+  lastChangeAt: number | null;
+}
+
 export const DEFAULT_FLAP: FlapSettings = { transitions: 6, windowMs: 120_000 };
 
 export class FlapDetector {
@@ -83,6 +89,20 @@ export class FlapDetector {
   nextDeadline(): number | null {
     if (this.flappingSince === null || this.lastChangeAt === null) return null;
     return this.lastChangeAt + this.settings.windowMs;
+  }
+
+  /** What survives a restart: the changes still in the window and the episode. */
+  snapshot(): FlapState {
+    return { changes: this.changes.toArray(), flappingSince: this.flappingSince, lastChangeAt: this.lastChangeAt };
+  }
+
+  /** Puts a saved state back (the ring's bound applies; `now` expires what left the window meanwhile). */
+  restore(state: FlapState, now: number): void {
+    this.changes.clear();
+    for (const at of state.changes) this.changes.push(at);
+    this.flappingSince = state.flappingSince;
+    this.lastChangeAt = state.lastChangeAt;
+    this.expire(now);
   }
 
   get windowMs(): number {

@@ -12,7 +12,7 @@ export const MIN_LEARNED_MS = 20_000;
 /** connects remembered for learning */
 export const LEARN_WINDOW = 6;
 
-interface Wake {
+export interface Wake {
   connectedAt: number;
   endedAt: number | null;
 }
@@ -32,6 +32,16 @@ export class IntervalLearner {
   /** a take-over or a refused beat breaks the pattern */
   reset(): void {
     this.wakes.clear();
+  }
+
+  /** the connects remembered, oldest first (what survives a restart) */
+  snapshot(): Wake[] {
+    return this.wakes.toArray().map((w) => ({ ...w }));
+  }
+
+  restore(wakes: Wake[]): void {
+    this.wakes.clear();
+    for (const w of wakes) this.wakes.push({ ...w });
   }
 
   learned(): number | null {

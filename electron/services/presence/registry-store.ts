@@ -1,13 +1,15 @@
 /**
  * The device registry kept across restarts in `<dataDir>/devices.db` (nedb): identity, links,
- * first/last seen, reconnect count, the latest session and the last telemetry — not the
- * trackers (flapping windows, learned intervals restart empty). Saved every SAVE_MS for the
+ * first/last seen, reconnect count, the latest session, the last telemetry and the small
+ * trackers (trackers.ts: flapping window, learned wake interval, take-overs, announced sleep).
+ * Saved every SAVE_MS for the
  * devices whose status or identity changed, and on close. A session still live at the last save
  * was ended by the restart: it comes back as offline, "broker restarted".
  */
 import type { ConventionId, SessionDto, TelemetryDto } from '../../contract/fleet.js';
 import { NedbCollection, type CollectionProblem } from '../../persistence/nedb-collection.js';
 import type { DeviceRecord } from './device.js';
+import { trackersOf, type PersistedTrackers } from './trackers.js';
 
 export const DEVICES_FILE = 'devices.db';
 export const SAVE_MS = 10_000;
@@ -24,6 +26,8 @@ export interface PersistedDevice {
   /** the latest session, live (endedAt null) or ended */
   session: SessionDto | null;
   telemetry: TelemetryDto;
+  /** absent in files from before trackers were kept; checked on its own by parseTrackers */
+  trackers?: PersistedTrackers;
   savedAt: number;
 }
 
@@ -57,6 +61,7 @@ export function toPersisted(d: DeviceRecord, now: number): PersistedDevice {
     reconnectCount: d.reconnectCount,
     session: session ? { ...session, will: session.will ? { ...session.will } : null } : null,
     telemetry: { ...d.telemetry },
+    trackers: trackersOf(d),
     savedAt: now,
   };
 }

@@ -3,8 +3,15 @@ import type { Conventions } from './conventions/index.js';
 import type { DeviceRecord } from './device.js';
 import type { Registry } from './registry.js';
 import type { PersistedDevice } from './registry-store.js';
+import { applyTrackers, parseTrackers } from './trackers.js';
 
-export function restoreDevice(registry: Registry, conventions: Conventions, p: PersistedDevice): DeviceRecord | undefined {
+export interface Restored {
+  device: DeviceRecord;
+  /** the record had a trackers field that could not be used (the device came back without it) */
+  trackersDamaged: boolean;
+}
+
+export function restoreDevice(registry: Registry, conventions: Conventions, p: PersistedDevice, now: number): Restored | undefined {
   if (registry.get(p._id)) return undefined;
   const d = registry.create(p._id, p.name, p.savedAt);
   d.clientId = p.clientId;
@@ -25,5 +32,13 @@ export function restoreDevice(registry: Registry, conventions: Conventions, p: P
   } else {
     d.restarted = true;
   }
-  return d;
+  const raw: unknown = p.trackers;
+  const trackers = parseTrackers(raw);
+  if (trackers) {
+    applyTrackers(d, trackers, now);
+    // A fight that was on at the restart stays on (its alert was raised then, not again now).
+    const since = d.takeovers.fightingSince;
+    if (since !== null) d.flags.set('duplicate-client-id', { kind: 'duplicate-client-id', addresses: d.takeovers.culprits(), takeovers: d.takeovers.count(), since });
+  }
+  return { device: d, trackersDamaged: raw !== undefined && trackers === undefined };
 }

@@ -73,7 +73,10 @@ export class PresenceService {
     });
     const now = this.now();
     // Devices from the last run first: live sessions and retained messages then land on them.
-    if (this.options.persistence) this.engine.restore(this.options.persistence.devices, now);
+    if (this.options.persistence) {
+      const { trackersDamaged } = this.engine.restore(this.options.persistence.devices, now);
+      if (trackersDamaged > 0) this.options.log?.(`fleetwatch: devices.db: the saved trackers of ${trackersDamaged} device(s) were unreadable; their flapping, wake-interval and take-over history starts over`);
+    }
     for (const info of broker.clients()) this.engine.clientConnected(info, now);
     // Sessions first: a retained "Online" of a connected device is then simply its birth message.
     for (const r of broker.retained()) {

@@ -28,6 +28,16 @@ export class SilenceWatch {
     this.lastTopic = topicName;
   }
 
+  /** the gaps the period is learned from (what survives a restart) */
+  learnedGaps(): number[] {
+    return this.gaps.toArray();
+  }
+
+  restoreGaps(gaps: number[]): void {
+    this.gaps.clear();
+    for (const g of gaps) this.gaps.push(g);
+  }
+
   periodMs(): number | null {
     if (this.declaredMs !== null) return this.declaredMs;
     if (this.gaps.length < MIN_PERIOD_GAPS) return null;
