@@ -121,6 +121,11 @@ export function createMemoryPersistence(options: MemoryPersistenceOptions = {}):
     putOutbound: (record) =>
       mutate(() => ownedBy(store.outbound, record.clientId).set(outboundKey(record.clientId, record.seq), copyOutbound(record))),
     deleteOutbound: (clientId, seq) => mutate(() => store.outbound.get(clientId)?.delete(outboundKey(clientId, seq))),
+    deleteOutboundMany: (clientId, seqs) =>
+      mutate(() => {
+        const owned = store.outbound.get(clientId);
+        if (owned !== undefined) for (const seq of seqs) owned.delete(outboundKey(clientId, seq));
+      }),
 
     putIncomingQos2: (record) =>
       mutate(() =>

@@ -118,6 +118,12 @@ export interface Persistence {
   /** insert or replace by (clientId, seq) */
   putOutbound(record: OutboundRecord): Promise<void>;
   deleteOutbound(clientId: string, seq: number): Promise<void>;
+  /**
+   * Deletes several outbound records of one session, as deleteOutbound for each seq in order
+   * (unknown seqs are ignored). The broker hands over the acknowledgements that arrived together
+   * (one socket read holds many PUBACKs) as one call.
+   */
+  deleteOutboundMany(clientId: string, seqs: readonly number[]): Promise<void>;
 
   putIncomingQos2(record: IncomingQos2Record): Promise<void>;
   deleteIncomingQos2(clientId: string, packetId: number): Promise<void>;

@@ -1,18 +1,19 @@
 /**
- * The durable Persistence: one nedb file per record kind under `dir` (retained.db,
- * sessions.db, outbound.db, incoming-qos2.db, wills.db, counters.db).
+ * The durable Persistence: one nedb-format file per record kind under `dir` (retained.db,
+ * sessions.db, outbound.db, incoming-qos2.db, wills.db, counters.db), read and written by
+ * nedb-store.ts / nedb-file.ts.
  *
  * Write path (group commit): a mutation updates the in-memory pending map of its store at
  * call time (call order = apply order; the last write per key wins) and gets a promise. One
- * writer loop takes everything pending at once and appends it — per store one insert and the
- * removals (one append per 64 ids) — then resolves every promise of that batch in call order. While a batch is
- * being written the next one accumulates, so under load many acknowledgements share one
- * append. A promise resolves after a plain append (no fsync): it survives a process crash /
- * SIGKILL, not a power loss (see ARCHITECTURE.md).
+ * writer loop takes everything pending at once and appends it — per store one append: the new
+ * documents, then the deletion markers of the ids they replace or delete — then resolves every
+ * promise of that batch in call order. While a batch is being written the next one accumulates,
+ * so under load many acknowledgements share one append. A promise resolves after a plain append
+ * (no fsync): it survives a process crash / SIGKILL, not a power loss (see ARCHITECTURE.md).
  *
- * Bounds: nedb keeps every live document in memory (plus, per key, its id in our index); the
- * pending map holds at most one entry per key, so it is bounded by the live data set. Files
- * stay bounded by compaction (see CompactionPolicy).
+ * Bounds: per live key the store keeps its id and its line; the pending map holds at most one
+ * entry per key, so both are bounded by the live data set. Files stay bounded by compaction
+ * (options below).
  */
 
 import { mkdir } from 'node:fs/promises';
@@ -37,9 +38,10 @@ export interface NedbPersistenceOptions {
   /** scheduled compaction of every store that changed since its last rewrite; default 10 min, 0 = off */
   compactEveryMs?: number;
   /**
-   * churn compaction: a store is rewritten once the lines appended since its last rewrite
-   * exceed max(compactMinChurn, live records × compactChurnRatio). Defaults 1000 and 1, so a
-   * file holds at most about twice its live records plus 1000 lines.
+   * churn compaction: a store is rewritten once the lines of its file that hold no live record
+   * (replaced or deleted documents and deletion markers) exceed max(compactMinChurn, live
+   * records × compactChurnRatio). Defaults 1000 and 1, so a file holds at most about twice its
+   * live records plus 1000 lines.
    */
   compactMinChurn?: number;
   compactChurnRatio?: number;
@@ -48,7 +50,7 @@ export interface NedbPersistenceOptions {
 }
 
 export interface NedbPersistenceStats {
-  /** batches written (each: per store one insert append, then one removal append per 64 ids) */
+  /** batches written (each: one append per store that changed) */
   batches: number;
   /** promises resolved (mutations and flushes) */
   mutations: number;
@@ -132,7 +134,7 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
     }
   }
 
-  /** Rewrites every store with churn now (nedb's executor orders this with any write in progress). */
+  /** Rewrites every store with churn now (each store orders this after any write in progress). */
   async function compactChanged(): Promise<void> {
     for (const store of stores) {
       if (store.churn === 0) continue;
@@ -263,6 +265,13 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
       if (loading === undefined) {
         phase = 'loading';
         loading = firstLoad();
+        // once open, later load() calls answer from memory: do not keep the first state alive
+        loading.then(
+          () => {
+            if (phase === 'open') loading = undefined;
+          },
+          () => undefined,
+        );
       }
       return loading;
     },
@@ -280,6 +289,10 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
 
     putOutbound: (record: OutboundRecord) => mutate(() => outbound.put(record)),
     deleteOutbound: (clientId: string, seq: number) => mutate(() => outbound.delete(records.outboundKey(clientId, seq), clientId)),
+    deleteOutboundMany: (clientId: string, seqs: readonly number[]) =>
+      mutate(() => {
+        for (const seq of seqs) outbound.delete(records.outboundKey(clientId, seq), clientId);
+      }),
 
     putIncomingQos2: (record: IncomingQos2Record) => mutate(() => incomingQos2.put(record)),
     deleteIncomingQos2: (clientId: string, packetId: number) =>

@@ -8,7 +8,7 @@ import type { Persistence } from '../../broker-core/index.js';
 
 type Mutation = Exclude<keyof Persistence, 'load' | 'flush' | 'close'>;
 const MUTATIONS: Mutation[] = [
-  'putRetained', 'deleteRetained', 'putSession', 'deleteSession', 'putOutbound', 'deleteOutbound',
+  'putRetained', 'deleteRetained', 'putSession', 'deleteSession', 'putOutbound', 'deleteOutbound', 'deleteOutboundMany',
   'putIncomingQos2', 'deleteIncomingQos2', 'putWill', 'deleteWill', 'putCounters',
 ];
 

@@ -13,7 +13,7 @@ const LAG_MS = 3;
 
 type Mutation = Exclude<keyof Persistence, 'load' | 'flush' | 'close'>;
 const MUTATIONS: readonly Mutation[] = [
-  'putRetained', 'deleteRetained', 'putSession', 'deleteSession', 'putOutbound', 'deleteOutbound',
+  'putRetained', 'deleteRetained', 'putSession', 'deleteSession', 'putOutbound', 'deleteOutbound', 'deleteOutboundMany',
   'putIncomingQos2', 'deleteIncomingQos2', 'putWill', 'deleteWill', 'putCounters',
 ];
 

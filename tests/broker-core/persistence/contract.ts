@@ -175,6 +175,34 @@ export function persistenceContract(name: string, factory: ContractFactory): voi
       expect('packetId' in state.outbound[3]!).toBe(false);
     });
 
+    it('deletes several outbound records of one session in one call, ignoring unknown seqs and other sessions', async () => {
+      await current.load();
+      await current.putSession(session('a'));
+      await current.putSession(session('b'));
+      for (let seq = 1; seq <= 6; seq++) await current.putOutbound(outbound('a', seq));
+      await current.putOutbound(outbound('b', 2));
+      await current.deleteOutboundMany('a', [1, 2, 4, 99]);
+      await current.deleteOutboundMany('a', []);
+      await current.deleteOutboundMany('nobody', [1]);
+      const state = await restart();
+      expect(outboundIds(state)).toEqual(['a:3', 'a:5', 'a:6', 'b:2']);
+    });
+
+    it('applies deleteOutboundMany in call order with puts of the same seqs', async () => {
+      await current.load();
+      await current.putSession(session('a'));
+      const pending = [
+        current.putOutbound(outbound('a', 1)),
+        current.putOutbound(outbound('a', 2)),
+        current.deleteOutboundMany('a', [1, 2]),
+        current.putOutbound(outbound('a', 2, { topicName: 'lab/again' })),
+      ];
+      await Promise.all(pending);
+      const state = await restart();
+      expect(outboundIds(state)).toEqual(['a:2']);
+      expect(state.outbound[0]!.topicName).toBe('lab/again');
+    });
+
     it('keeps inbound QoS 2 packet ids awaiting PUBREL per client [MQTT-4.3.3-2]', async () => {
       await current.load();
       await current.putSession(session('a'));
