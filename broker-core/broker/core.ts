@@ -73,6 +73,9 @@ export class BrokerCore {
     this.receiving?.receivePacket(packet);
   };
 
+  /** sessions whose inflight window is refilled at the end of this task (delivery.refillLater) */
+  readonly refills: Session[] = [];
+
   /** connections with bytes waiting to be written at the end of this turn of the event loop */
   private dirty: Connection[] = [];
   private flushScheduled = false;

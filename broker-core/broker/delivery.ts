@@ -68,13 +68,32 @@ export function resumeDelivery(core: BrokerCore, conn: Connection, session: Sess
   pumpQueue(core, session);
 }
 
+/**
+ * Refills the session's inflight window once at the end of this task (a microtask), however many
+ * acknowledgements this socket read held: one pass over the queue and one congestion check per
+ * read instead of per PUBACK. The refill still goes out in this turn's write batch.
+ */
+export function refillLater(core: BrokerCore, session: Session): void {
+  if (session.refillPending) return;
+  session.refillPending = true;
+  if (core.refills.push(session) === 1) queueMicrotask(() => runRefills(core));
+}
+
+function runRefills(core: BrokerCore): void {
+  const sessions = core.refills.splice(0);
+  for (const session of sessions) {
+    session.refillPending = false;
+    pumpQueue(core, session);
+  }
+}
+
 /** PUBACK [MQTT-4.3.2]: the QoS 1 message is delivered; its packet id is free again. */
 export function completeQos1(core: BrokerCore, session: Session, packetId: number): void {
   const msg = session.getInflight(packetId);
   if (msg === undefined || msg.qos !== 1) return; // unknown or not a QoS 1 id: nothing to complete
   session.complete(packetId);
-  core.sync.deleteOutbound(session, msg);
-  pumpQueue(core, session);
+  core.sync.ackOutbound(session, msg);
+  refillLater(core, session);
 }
 
 /**
@@ -98,8 +117,8 @@ export function completeQos2(core: BrokerCore, session: Session, packetId: numbe
   const msg = session.getInflight(packetId);
   if (msg === undefined || msg.state !== 'released') return;
   session.complete(packetId);
-  core.sync.deleteOutbound(session, msg);
-  pumpQueue(core, session);
+  core.sync.ackOutbound(session, msg);
+  refillLater(core, session);
 }
 
 const EMPTY = new Uint8Array(0);

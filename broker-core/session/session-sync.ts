@@ -19,6 +19,13 @@ import type { OutboundMessage, Session } from './session.js';
 export type PersistenceErrorHandler = (operation: string, error: unknown) => void;
 
 export class SessionSync {
+  /**
+   * Seqs of completed outbound messages not handed to the persistence yet, per session (see
+   * ackOutbound). Bounded by the acknowledgements of one task: at most maxInflight per session.
+   */
+  private acked: Map<Session, number[]> | undefined = undefined;
+  private readonly flushAckedBound = (): void => this.flushAcked();
+
   constructor(
     private readonly persistence: Persistence | undefined,
     private readonly onError: PersistenceErrorHandler,
@@ -30,16 +37,19 @@ export class SessionSync {
 
   saveSession(session: Session): Promise<void> | undefined {
     if (this.persistence === undefined || session.cleanSession) return undefined;
+    this.settleAcked();
     return this.watch('putSession', this.persistence.putSession(sessionRecord(session)));
   }
 
   deleteSession(clientId: string): Promise<void> | undefined {
     if (this.persistence === undefined) return undefined;
+    this.settleAcked();
     return this.watch('deleteSession', this.persistence.deleteSession(clientId));
   }
 
   putOutbound(session: Session, msg: OutboundMessage): Promise<void> | undefined {
     if (this.persistence === undefined || session.cleanSession) return undefined;
+    this.settleAcked();
     return this.watch('putOutbound', this.persistence.putOutbound(outboundRecord(session.clientId, msg)));
   }
 
@@ -57,42 +67,84 @@ export class SessionSync {
 
   deleteOutbound(session: Session, msg: OutboundMessage): Promise<void> | undefined {
     if (this.persistence === undefined || session.cleanSession) return undefined;
+    this.settleAcked();
     return this.watch('deleteOutbound', this.persistence.deleteOutbound(session.clientId, msg.seq));
+  }
+
+  /**
+   * A PUBACK (QoS 1) or PUBCOMP (QoS 2) completed `msg`: its record goes. One socket read often
+   * holds many acknowledgements; they become one deleteOutboundMany per session, handed over at
+   * the end of this task (a microtask) or before any other mutation, whichever comes first — so
+   * the persistence still applies mutations in the order they happened. Nothing waits for these
+   * deletes: a crash before they are written re-sends the message (QoS 1, at least once) or the
+   * PUBREL (QoS 2, which the receiver answers with PUBCOMP again).
+   */
+  ackOutbound(session: Session, msg: OutboundMessage): void {
+    if (this.persistence === undefined || session.cleanSession) return;
+    let acked = this.acked;
+    if (acked === undefined) {
+      acked = this.acked = new Map();
+      queueMicrotask(this.flushAckedBound);
+    }
+    const seqs = acked.get(session);
+    if (seqs === undefined) acked.set(session, [msg.seq]);
+    else seqs.push(msg.seq);
+  }
+
+  /** Hands the pending acknowledgements over before another mutation (call order = apply order). */
+  private settleAcked(): void {
+    if (this.acked !== undefined) this.flushAcked();
+  }
+
+  private flushAcked(): void {
+    const acked = this.acked;
+    if (acked === undefined || this.persistence === undefined) return;
+    this.acked = undefined;
+    for (const [session, seqs] of acked) {
+      this.watch('deleteOutbound', this.persistence.deleteOutboundMany(session.clientId, seqs));
+    }
   }
 
   putIncomingQos2(session: Session, packetId: number): Promise<void> | undefined {
     if (this.persistence === undefined || session.cleanSession) return undefined;
+    this.settleAcked();
     return this.watch('putIncomingQos2', this.persistence.putIncomingQos2({ clientId: session.clientId, packetId }));
   }
 
   deleteIncomingQos2(session: Session, packetId: number): Promise<void> | undefined {
     if (this.persistence === undefined || session.cleanSession) return undefined;
+    this.settleAcked();
     return this.watch('deleteIncomingQos2', this.persistence.deleteIncomingQos2(session.clientId, packetId));
   }
 
   putWill(clientId: string, will: Will): Promise<void> | undefined {
     if (this.persistence === undefined) return undefined;
+    this.settleAcked();
     const record = { clientId, topicName: will.topicName, payload: will.payload, qos: will.qos, retain: will.retain };
     return this.watch('putWill', this.persistence.putWill(record));
   }
 
   deleteWill(clientId: string): Promise<void> | undefined {
     if (this.persistence === undefined) return undefined;
+    this.settleAcked();
     return this.watch('deleteWill', this.persistence.deleteWill(clientId));
   }
 
   putRetained(record: RetainedRecord): Promise<void> | undefined {
     if (this.persistence === undefined || isSysTopic(record.topicName)) return undefined;
+    this.settleAcked();
     return this.watch('putRetained', this.persistence.putRetained(record));
   }
 
   deleteRetained(topicName: string): Promise<void> | undefined {
     if (this.persistence === undefined || isSysTopic(topicName)) return undefined;
+    this.settleAcked();
     return this.watch('deleteRetained', this.persistence.deleteRetained(topicName));
   }
 
   putCounters(records: { name: string; value: number }[]): Promise<void> | undefined {
     if (this.persistence === undefined) return undefined;
+    this.settleAcked();
     return this.watch('putCounters', this.persistence.putCounters(records));
   }
 

@@ -50,6 +50,8 @@ export class Session implements IndexSubscriber {
   dropped = 0;
   /** QoS 1/2 exchanges completed (PUBACK / PUBCOMP): progress, for backpressure */
   acknowledged = 0;
+  /** a refill of the inflight window is scheduled for the end of this task (delivery.refillLater) */
+  refillPending = false;
 
   /** topic filter → granted QoS: the first one inline, a Map from the second on (memory) */
   private oneFilter: string | undefined = undefined;
