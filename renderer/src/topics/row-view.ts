@@ -66,6 +66,11 @@ export function rowLabel(r: RowView): string {
   return parts.join(', ');
 }
 
+/** The detail pane's line for an intermediate level: "1 topic, 2 messages below". */
+export function subtreeCountsText(topics: number, messages: number): string {
+  return `${plural(topics, 'topic', 'topics')}, ${plural(messages, 'message', 'messages')} below`;
+}
+
 export function countsText(r: RowView): string {
   const msgs = `${r.messageCount.toLocaleString('en-US')} msg${r.messageCount === 1 ? '' : 's'}`;
   return r.hasChildren ? `${r.topicCount.toLocaleString('en-US')} topic${r.topicCount === 1 ? '' : 's'} · ${msgs}` : msgs;
