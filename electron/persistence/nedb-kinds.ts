@@ -22,8 +22,9 @@ export type DocBody = Record<string, unknown>;
 export interface RecordKind<R> {
   /** logical store name, also the file name under the data directory */
   readonly file: string;
-  key(record: R): string;
-  /** client id whose session owns the record (outbound, incoming QoS 2) */
+  /** what identifies a record within its owner (a put replaces the record with the same key) */
+  key(record: R): string | number;
+  /** client id whose session owns the record (outbound, incoming QoS 2); '' for kinds without owners */
   owner?(record: R): string;
   encode(record: R): DocBody;
   decode(doc: DocBody): R | undefined;
@@ -83,7 +84,7 @@ export const sessionKind: RecordKind<SessionRecord> = {
 
 export const outboundKind: RecordKind<OutboundRecord> = {
   file: 'outbound.db',
-  key: (o) => records.outboundKey(o.clientId, o.seq),
+  key: (o) => o.seq,
   owner: (o) => o.clientId,
   encode: (o) => {
     const doc: DocBody = { clientId: o.clientId, seq: o.seq, state: o.state, topicName: o.topicName, payload: encodePayload(o.payload), qos: o.qos, retain: o.retain };
@@ -99,7 +100,7 @@ export const outboundKind: RecordKind<OutboundRecord> = {
 
 export const incomingQos2Kind: RecordKind<IncomingQos2Record> = {
   file: 'incoming-qos2.db',
-  key: (r) => records.incomingQos2Key(r.clientId, r.packetId),
+  key: (r) => r.packetId,
   owner: (r) => r.clientId,
   encode: (r) => ({ clientId: r.clientId, packetId: r.packetId }),
   decode: decoder((d) => ({ clientId: d.clientId, packetId: d.packetId }), records.isIncomingQos2Record),

@@ -226,8 +226,8 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
     const clientIds = new Set(s.records.map((x) => x.clientId));
     const ownedOutbound = o.records.filter((x) => clientIds.has(x.clientId));
     const ownedQos2 = q.records.filter((x) => clientIds.has(x.clientId));
-    for (const x of o.records) if (!clientIds.has(x.clientId)) outbound.delete(outboundKind.key(x), x.clientId);
-    for (const x of q.records) if (!clientIds.has(x.clientId)) incomingQos2.delete(incomingQos2Kind.key(x), x.clientId);
+    for (const x of o.records) if (!clientIds.has(x.clientId)) outbound.deleteOwnedBy(x.clientId);
+    for (const x of q.records) if (!clientIds.has(x.clientId)) incomingQos2.deleteOwnedBy(x.clientId);
     const orphans = o.records.length - ownedOutbound.length + (q.records.length - ownedQos2.length);
     if (orphans > 0 && s.problems.length > 0) {
       problems.push({ store: sessionKind.file, message: `${orphans} queued/in-flight records belonged to sessions that could not be read and were dropped` });
@@ -288,15 +288,12 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
       }),
 
     putOutbound: (record: OutboundRecord) => mutate(() => outbound.put(record)),
-    deleteOutbound: (clientId: string, seq: number) => mutate(() => outbound.delete(records.outboundKey(clientId, seq), clientId)),
-    deleteOutboundMany: (clientId: string, seqs: readonly number[]) =>
-      mutate(() => {
-        for (const seq of seqs) outbound.delete(records.outboundKey(clientId, seq), clientId);
-      }),
+    deleteOutbound: (clientId: string, seq: number) => mutate(() => outbound.delete(seq, clientId)),
+    deleteOutboundMany: (clientId: string, seqs: readonly number[]) => mutate(() => outbound.deleteMany(clientId, seqs)),
 
     putIncomingQos2: (record: IncomingQos2Record) => mutate(() => incomingQos2.put(record)),
     deleteIncomingQos2: (clientId: string, packetId: number) =>
-      mutate(() => incomingQos2.delete(records.incomingQos2Key(clientId, packetId), clientId)),
+      mutate(() => incomingQos2.delete(packetId, clientId)),
 
     putWill: (record: WillRecord) => mutate(() => wills.put(record)),
     deleteWill: (clientId: string) => mutate(() => wills.delete(clientId)),

@@ -12,6 +12,10 @@
  * writePending() turns the whole map into one append. File operations of a store (appends,
  * rewrites) run one at a time, in call order.
  *
+ * Keys are two-level: the owning session's client id ('' for kinds without owners), then the
+ * kind's key within it (a seq or packet id is a plain number: no key string is built per
+ * acknowledged message, and deleteSession's cascade is one map of the owner).
+ *
  * Memory: per live key its `_id` and its line (what a rewrite writes); nothing else.
  */
 
@@ -39,15 +43,26 @@ interface Live {
   line: string;
 }
 
+type Key = string | number;
+
+/** owner → key → value */
+type Owned<V> = Map<string, Map<Key, V>>;
+
+function inner<V>(map: Owned<V>, owner: string): Map<Key, V> {
+  let keys = map.get(owner);
+  if (keys === undefined) map.set(owner, (keys = new Map()));
+  return keys;
+}
+
 export class NedbKeyedStore<R> {
   readonly path: string;
   private opened = false;
-  /** key → the document that holds the key's current value (in the file unless needsRewrite) */
-  private readonly current = new Map<string, Live>();
-  /** owner client id → keys it owns (current or pending put); only for kinds with an owner */
-  private readonly owners = new Map<string, Set<string>>();
-  /** key → new document body, or null for a delete; applied by the next writePending() */
-  private pending = new Map<string, DocBody | null>();
+  /** owner → key → the document that holds the key's current value (in the file unless needsRewrite) */
+  private readonly current: Owned<Live> = new Map();
+  private live = 0;
+  /** owner → key → new document body, or null for a delete; applied by the next writePending() */
+  private pending: Owned<DocBody | null> = new Map();
+  private pendingCount = 0;
   private nextVersion = 1;
   /** lines in the file that hold no live document (replaced, deleted, deletion markers) */
   private garbage = 0;
@@ -64,7 +79,7 @@ export class NedbKeyedStore<R> {
   }
 
   get liveCount(): number {
-    return this.current.size;
+    return this.live;
   }
 
   /** lines a rewrite would drop: what the compaction rule looks at */
@@ -73,7 +88,7 @@ export class NedbKeyedStore<R> {
   }
 
   get hasWork(): boolean {
-    return this.pending.size > 0 || this.needsRewrite;
+    return this.pendingCount > 0 || this.needsRewrite;
   }
 
   /** Runs file operations of this store one at a time, in call order. */
@@ -124,7 +139,7 @@ export class NedbKeyedStore<R> {
    * record at startup.
    */
   private async index(parsed: ParsedFile, problems: LoadProblem[]): Promise<R[]> {
-    const position = new Map<string, number>();
+    const position: Owned<number> = new Map();
     const records: R[] = [];
     const lives: Live[] = [];
     const versions: number[] = [];
@@ -138,10 +153,11 @@ export class NedbKeyedStore<R> {
       }
       const version = parseInt(id, 36);
       if (version >= this.nextVersion) this.nextVersion = version + 1;
+      const positions = inner(position, this.kind.owner?.(record) ?? '');
       const key = this.kind.key(record);
-      const at = position.get(key);
+      const at = positions.get(key);
       if (at === undefined) {
-        position.set(key, records.length);
+        positions.set(key, records.length);
         records.push(record);
         lives.push({ id, line });
         versions.push(version);
@@ -170,49 +186,62 @@ export class NedbKeyedStore<R> {
       await appendLines(this.path, text);
       this.garbage += 2 * remove.length;
     }
-    for (const [key, at] of position) {
-      this.current.set(key, lives[at] as Live);
-      this.addOwned(key, records[at] as R);
+    for (const [owner, positions] of position) {
+      const owned = new Map<Key, Live>();
+      for (const [key, at] of positions) owned.set(key, lives[at] as Live);
+      this.current.set(owner, owned);
+      this.live += owned.size;
     }
     return records;
   }
 
   // ---- mutations (memory only; made durable by writePending) -------------------------------
 
-  private addOwned(key: string, record: R): void {
-    const owner = this.kind.owner?.(record);
-    if (owner === undefined) return;
-    let keys = this.owners.get(owner);
-    if (!keys) this.owners.set(owner, (keys = new Set()));
-    keys.add(key);
+  private setPending(owner: string, key: Key, body: DocBody | null): void {
+    const keys = inner(this.pending, owner);
+    const size = keys.size;
+    keys.set(key, body);
+    this.pendingCount += keys.size - size;
   }
 
   put(record: R): void {
-    const key = this.kind.key(record);
-    this.pending.set(key, this.kind.encode(record));
-    this.addOwned(key, record);
+    this.setPending(this.kind.owner?.(record) ?? '', this.kind.key(record), this.kind.encode(record));
   }
 
-  delete(key: string, owner?: string): void {
-    this.pending.set(key, null);
-    if (owner === undefined) return;
-    const keys = this.owners.get(owner);
-    if (keys?.delete(key) === true && keys.size === 0) this.owners.delete(owner);
+  /** Deletes the record with `key` (within `owner` for kinds with owners). */
+  delete(key: Key, owner = ''): void {
+    this.setPending(owner, key, null);
   }
 
+  /** Deletes several records of one owner (e.g. the acknowledged messages of one session). */
+  deleteMany(owner: string, keys: readonly Key[]): void {
+    const pending = inner(this.pending, owner);
+    const size = pending.size;
+    for (const key of keys) pending.set(key, null);
+    this.pendingCount += pending.size - size;
+  }
+
+  /** Deletes every record of `owner`, written or pending. */
   deleteOwnedBy(owner: string): void {
-    const keys = this.owners.get(owner);
-    if (!keys) return;
-    for (const key of keys) this.pending.set(key, null);
-    this.owners.delete(owner);
+    const written = this.current.get(owner);
+    const pending = this.pending.get(owner);
+    if (written === undefined && pending === undefined) return;
+    const deletes = inner(this.pending, owner);
+    const size = deletes.size;
+    if (written !== undefined) for (const key of written.keys()) deletes.set(key, null);
+    // pending puts become deletes too (of nothing, for a key never written)
+    for (const [key, body] of deletes) if (body !== null) deletes.set(key, null);
+    this.pendingCount += deletes.size - size;
   }
 
   /** The current records (callers write pending first). */
   currentRecords(): R[] {
     const out: R[] = [];
-    for (const { line } of this.current.values()) {
-      const record = this.kind.decode(JSON.parse(line) as DocBody);
-      if (record !== undefined) out.push(record);
+    for (const keys of this.current.values()) {
+      for (const { line } of keys.values()) {
+        const record = this.kind.decode(JSON.parse(line) as DocBody);
+        if (record !== undefined) out.push(record);
+      }
     }
     return out;
   }
@@ -227,26 +256,36 @@ export class NedbKeyedStore<R> {
    */
   writePending(): Promise<void> {
     if (!this.opened) return Promise.reject(new Error(`${this.kind.file} is not open`));
-    if (this.pending.size === 0 && !this.needsRewrite) return Promise.resolve();
+    if (this.pendingCount === 0 && !this.needsRewrite) return Promise.resolve();
     const batch = this.pending;
     this.pending = new Map();
+    this.pendingCount = 0;
     let inserts = '';
     let removals = '';
     let lines = 0;
-    for (const [key, body] of batch) {
-      const old = this.current.get(key);
-      if (old !== undefined) {
-        removals += `${deletionLine(old.id)}\n`;
-        lines += 2; // the replaced document and its deletion marker
+    for (const [owner, keys] of batch) {
+      let current = this.current.get(owner);
+      for (const [key, body] of keys) {
+        const old = current?.get(key);
+        if (old !== undefined) {
+          removals += `${deletionLine(old.id)}\n`;
+          lines += 2; // the replaced document and its deletion marker
+        }
+        if (body === null) {
+          if (old !== undefined) {
+            (current as Map<Key, Live>).delete(key);
+            this.live--;
+          }
+        } else {
+          const id = (this.nextVersion++).toString(36);
+          const line = documentLine(id, body);
+          inserts += `${line}\n`;
+          current ??= inner(this.current, owner);
+          current.set(key, { id, line });
+          if (old === undefined) this.live++;
+        }
       }
-      if (body === null) {
-        this.current.delete(key);
-      } else {
-        const id = (this.nextVersion++).toString(36);
-        const line = documentLine(id, body);
-        inserts += `${line}\n`;
-        this.current.set(key, { id, line });
-      }
+      if (current !== undefined && current.size === 0) this.current.delete(owner);
     }
     // new documents first: a crash inside the append leaves old and new, never neither
     const text = inserts + removals;
@@ -273,7 +312,7 @@ export class NedbKeyedStore<R> {
 
   private async rewrite(): Promise<void> {
     const lines: string[] = [];
-    for (const { line } of this.current.values()) lines.push(line);
+    for (const keys of this.current.values()) for (const { line } of keys.values()) lines.push(line);
     try {
       await rewriteNedbFile(this.path, lines);
     } catch (err) {
