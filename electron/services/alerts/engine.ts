@@ -194,7 +194,7 @@ export class AlertEngine {
     if (flag.kind === 'silent-telemetry' && rules.silentTopic) {
       this.raise(at, 'silent-topic', {
         title: `${info.name} stopped reporting telemetry`,
-        body: `Still connected, but nothing on ${flag.topicName} for ${formatDuration(at - flag.lastAt)} (expected within ${formatDuration(flag.expectedWithinMs)})`,
+        body: `Still connected, but nothing on ${flag.topicName} for ${formatDuration(at - flag.lastAt)} (expected at least every ${formatDuration(flag.expectedWithinMs)})`,
         deviceIds: [id],
         topicName: flag.topicName,
         group: info.group,

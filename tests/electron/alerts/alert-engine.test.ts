@@ -112,6 +112,8 @@ describe('alert engine', () => {
     advance(20_000);
     expect(kinds()).toEqual(['overdue:bat', 'duplicate-client-id:dup', 'silent-topic:DVES_1']);
     expect(alerts[1]?.body).toMatch(/10\.0\.0\.[12] and 10\.0\.0\.[12]/);
+    // not "for 8 s (expected within 8 s)", which read as a contradiction
+    expect(alerts[2]?.body).toMatch(/^Still connected, but nothing on tele\/p\/STATE for \d+ s \(expected at least every \d+ s\)$/);
   });
 
   it('applies per-device over per-group over default rules', () => {
