@@ -107,7 +107,8 @@ export class EspLink {
       await this.send(op, data, opts.checksum ?? 0);
     } catch (err) {
       if (this.closedInfo) return { ok: false, error: this.closedError(op) };
-      return { ok: false, error: { kind: 'closed', op, disconnected: true, message: `write failed: ${errorText(err)}` } };
+      // A write that fails outright (EIO on Linux) is how a pulled USB adapter often shows first.
+      return { ok: false, error: { kind: 'closed', op, disconnected: true, message: `${DISAPPEARED} (write failed: ${errorText(err)})` } };
     }
     return this.awaitReply(op, opts.timeoutMs, opts.signal);
   }
@@ -197,10 +198,12 @@ export class EspLink {
       kind: 'closed',
       op,
       disconnected,
-      message: disconnected ? 'the serial device disappeared (cable pulled or USB adapter reset)' : 'the serial port was closed',
+      message: disconnected ? DISAPPEARED : 'the serial port was closed',
     };
   }
 }
+
+const DISAPPEARED = 'the serial device disappeared (cable pulled or USB adapter reset)';
 
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
