@@ -1,7 +1,8 @@
 /**
- * End to end: the fleet view used with the keyboard only. Enter on a row opens the device page
- * with the focus on the device's heading (not lost on <body>); Escape goes back to the list with
- * the focus on the same row, so the user can carry on with the arrow keys.
+ * End to end: getting around the fleet view. With the keyboard only, Enter on a row opens the
+ * device page with the focus on the device's heading (not lost on <body>); Escape goes back to
+ * the list with the focus on the same row. The open device is in the address (`#fleet/<id>`), so
+ * browser Back returns to the list, a link opens a device, and so does a click on a notification.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceRow, simDevice, startFleetE2E, stopFleetE2E, type FleetE2E } from './fleet-support.js';
@@ -45,6 +46,58 @@ describe('fleet view with the keyboard only', () => {
     await expect.poll(async () => (await focused(e)).id, T).toBe(second);
     await page.keyboard.press('ArrowDown');
     expect((await focused(e)).id).toBe(devices[2]!.clientId);
+    expect(e.pageErrors).toEqual([]);
+  });
+
+  it('keeps the open device in the address: Back returns to the list, the address alone opens it', async () => {
+    const { page } = e;
+    const dev = simDevice(e, 'tasmota', 5, 'url-');
+    await dev.start();
+    const row = deviceRow(page, dev.clientId);
+    await row.waitFor(T);
+    await row.click();
+    await page.getByTestId('device-page').waitFor(T);
+    expect(new URL(page.url()).hash).toBe(`#fleet/${encodeURIComponent(dev.clientId)}`);
+
+    await page.goBack();
+    await row.waitFor(T);
+    expect(new URL(page.url()).hash).toBe('#fleet');
+    expect(await page.getByTestId('device-page').count()).toBe(0);
+
+    await page.goto(`${e.host.url}#fleet/${encodeURIComponent(dev.clientId)}`);
+    await page.reload();
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent(), T).toBe(dev.clientId);
+    await page.getByRole('button', { name: '← All devices' }).click();
+    await row.waitFor(T);
+    expect(new URL(page.url()).hash).toBe('#fleet');
+    expect(e.pageErrors).toEqual([]);
+  });
+
+  it('opens the device of an alert when its notification is clicked', async () => {
+    const { page } = e;
+    await page.evaluate(() => {
+      const w = window as unknown as { __notes: Notification[]; Notification: typeof Notification };
+      w.__notes = [];
+      const Base = w.Notification;
+      w.Notification = class extends Base {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          w.__notes.push(this);
+        }
+      };
+    });
+    const dev = simDevice(e, 'tasmota', 6, 'note-');
+    await dev.start();
+    await expect.poll(() => deviceRow(page, dev.clientId).getByTestId('status').textContent(), T).toBe('online');
+    dev.die('reset');
+    const title = `${dev.profile.name} offline`;
+    await expect.poll(() => page.evaluate((t) => (window as unknown as { __notes: Notification[] }).__notes.findIndex((n) => n.title === t), title), T).toBeGreaterThanOrEqual(0);
+    await page.evaluate((t) => {
+      const n = (window as unknown as { __notes: Notification[] }).__notes.find((x) => x.title === t);
+      n?.onclick?.(new Event('click'));
+    }, title);
+    await page.getByTestId('device-page').waitFor(T);
+    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toBe(dev.clientId);
     expect(e.pageErrors).toEqual([]);
   });
 });
