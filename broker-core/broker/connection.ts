@@ -207,11 +207,14 @@ export class Connection implements WireListener, SessionOwner {
 
   // ---- output --------------------------------------------------------------------------------
 
-  /** Queues bytes for this turn's batch; the broker flushes every dirty connection once per turn. */
-  send(bytes: Buffer): void {
+  /**
+   * Queues bytes (`packets` whole packets) for this turn's batch; the broker flushes every dirty
+   * connection once per turn.
+   */
+  send(bytes: Buffer, packets = 1): void {
     if (this.state === CLOSED) return;
     const counters = this.core.counters;
-    counters.messagesSent++;
+    counters.messagesSent += packets;
     counters.bytesSent += bytes.length;
     if (this.out === undefined) {
       this.out = [bytes];

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import mqttPacket from 'mqtt-packet';
 import { encodePacket, encodePublish, withPacketId, type Packet, type QoS } from '../../../broker-core/codec/index.js';
+import { writeWithPacketId } from '../../../broker-core/codec/encoder.js';
 import { decodeWhole, prng, randomInt } from './helpers.js';
 import { toMqttPacket } from './mqtt-packet-adapter.js';
 
@@ -78,6 +79,25 @@ describe('withPacketId', () => {
     expect(() => withPacketId(encodePublish('a', Buffer.alloc(0), 0, false, false), 1)).toThrow(RangeError);
     expect(() => withPacketId(encodePacket({ type: 'puback', packetId: 1 }), 1)).toThrow(RangeError);
     expect(() => withPacketId(encodePublish('a', Buffer.alloc(0), 1, false, false), 0)).toThrow(RangeError);
+  });
+});
+
+describe('writeWithPacketId', () => {
+  it('writes several PUBLISHes with their own packet ids back to back into one buffer', () => {
+    const a = encodePublish('d/a', Buffer.from('one'), 1, false, false);
+    const b = encodePublish('d/bb', Buffer.from('two'), 2, false, false);
+    const out = Buffer.alloc(a.length + b.length);
+    const end = writeWithPacketId(b, 9, out, writeWithPacketId(a, 8, out, 0));
+    expect(end).toBe(out.length);
+    expect(decodeWhole(out, LIMIT).packets).toMatchObject([
+      { topicName: 'd/a', qos: 1, packetId: 8, dup: false },
+      { topicName: 'd/bb', qos: 2, packetId: 9, dup: false },
+    ]);
+  });
+
+  it('refuses a target without room for the packet', () => {
+    const a = encodePublish('d/a', Buffer.from('one'), 1, false, false);
+    expect(() => writeWithPacketId(a, 1, Buffer.alloc(a.length), 1)).toThrow(RangeError);
   });
 });
 
