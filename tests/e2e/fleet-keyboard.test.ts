@@ -100,4 +100,18 @@ describe('fleet view with the keyboard only', () => {
     expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toBe(dev.clientId);
     expect(e.pageErrors).toEqual([]);
   });
+
+  it('says when no device matches the filter, and shows them all again in one click', async () => {
+    const { page } = e;
+    await page.goto(`${e.host.url}#fleet`); // the previous test left a device page open
+    const filter = page.getByTestId('fleet-filter');
+    await filter.fill('no-such-device-zzz');
+    const none = page.getByTestId('fleet-no-match');
+    await none.waitFor(T);
+    expect(await none.textContent()).toMatch(/^\s*No device matches the filter\./);
+    await none.getByRole('button', { name: /^Show all \d+ devices$/ }).click();
+    await page.getByRole('grid', { name: 'Fleet devices' }).waitFor(T);
+    expect(await filter.inputValue()).toBe('');
+    expect(e.pageErrors).toEqual([]);
+  });
 });
