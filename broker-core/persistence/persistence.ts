@@ -121,7 +121,9 @@ export interface Persistence {
   /**
    * Deletes several outbound records of one session, as deleteOutbound for each seq in order
    * (unknown seqs are ignored). The broker hands over the acknowledgements that arrived together
-   * (one socket read holds many PUBACKs) as one call.
+   * (one socket read holds many PUBACKs) as one call, and waits for none of them: an
+   * implementation may make these durable a little later (a few ms, or with the next mutation)
+   * to write fewer, larger batches. Losing them in a crash only re-sends those messages.
    */
   deleteOutboundMany(clientId: string, seqs: readonly number[]): Promise<void>;
 

@@ -47,6 +47,13 @@ export interface NedbPersistenceOptions {
   compactChurnRatio?: number;
   /** delay before retrying after a failed write; default 1000 ms */
   retryAfterMs?: number;
+  /**
+   * deleteOutboundMany (acknowledged messages: nothing waits for it) is appended with the next
+   * batch or at most this long after the call; default 20 ms. A drain of 10,000 messages then
+   * appends a few times instead of once per socket read (measured: ~100 appends, ~1/3 of the
+   * drain's persistence CPU).
+   */
+  lazyWriteMs?: number;
 }
 
 export interface NedbPersistenceStats {
@@ -77,6 +84,7 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
   const compactMinChurn = options.compactMinChurn ?? 1000;
   const compactChurnRatio = options.compactChurnRatio ?? 1;
   const retryAfterMs = options.retryAfterMs ?? 1000;
+  const lazyWriteMs = options.lazyWriteMs ?? 20;
 
   const retained = new NedbKeyedStore(retainedKind, options.dir);
   const sessions = new NedbKeyedStore(sessionKind, options.dir);
@@ -89,6 +97,9 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
   let phase: 'new' | 'loading' | 'open' | 'closing' | 'closed' = 'new';
   let loading: Promise<LoadedState> | undefined;
   let waiters: Waiter[] = [];
+  /** a waiter in `waiters` needs its write now (everything but lazy mutations) */
+  let urgent = false;
+  let lazyTimer: NodeJS.Timeout | undefined;
   let runPromise: Promise<void> | undefined;
   let scheduled = false;
   /** true from the start of run() until, in the same microtask as its last hasWork() check, it ends */
@@ -101,10 +112,23 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
   const stats = { batches: 0, mutations: 0, compactions: 0, failures: 0, lastFailure: undefined as string | undefined };
 
   const hasWork = (): boolean => waiters.length > 0 || compactRequested || compactCheck || stores.some((s) => s.hasWork);
+  /** work that is written at once; lazy work alone waits for lazyTimer */
+  const hasUrgentWork = (): boolean => urgent || compactRequested || compactCheck;
 
   function fail(message: string): void {
     stats.failures++;
     stats.lastFailure = message;
+  }
+
+  /** Writes lazy work within lazyWriteMs unless an urgent batch takes it along first. */
+  function scheduleLazy(): void {
+    if (lazyTimer !== undefined) return;
+    lazyTimer = setTimeout(() => {
+      lazyTimer = undefined;
+      urgent = true;
+      kick();
+    }, lazyWriteMs);
+    lazyTimer.unref();
   }
 
   function kick(): void {
@@ -153,7 +177,10 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
    */
   async function run(): Promise<void> {
     for (;;) {
-      if (!hasWork()) break;
+      if (!hasUrgentWork()) {
+        if (hasWork()) scheduleLazy();
+        break;
+      }
       let written: boolean;
       try {
         written = await writeBatch();
@@ -170,6 +197,7 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
   async function writeBatch(): Promise<boolean> {
     const batch = waiters;
     waiters = [];
+    urgent = false;
     const results = await Promise.allSettled(stores.map((s) => (s.hasWork ? s.writePending() : undefined)));
     const failed = results.findIndex((r) => r.status === 'rejected');
     if (failed >= 0) {
@@ -179,6 +207,7 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
       if (retryTimer === undefined && phase === 'open') {
         retryTimer = setTimeout(() => {
           retryTimer = undefined;
+          urgent = true;
           if (phase === 'open') kick();
         }, retryAfterMs);
         retryTimer.unref();
@@ -196,16 +225,24 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
   function enqueue(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       waiters.push({ resolve, reject });
+      urgent = true;
       kick();
     });
   }
 
-  function mutate(apply: () => void): Promise<void> {
+  function enqueueLazy(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      waiters.push({ resolve, reject });
+      if (!running && !scheduled) scheduleLazy();
+    });
+  }
+
+  function mutate(apply: () => void, lazy = false): Promise<void> {
     if (phase !== 'open') {
       return Promise.reject(new Error(phase === 'new' || phase === 'loading' ? 'persistence is not loaded yet: call load() first' : 'persistence is closed'));
     }
     apply();
-    return enqueue();
+    return lazy ? enqueueLazy() : enqueue();
   }
 
   /** Resolves when everything mutated so far is appended (or rejects with the write error). */
@@ -289,7 +326,7 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
 
     putOutbound: (record: OutboundRecord) => mutate(() => outbound.put(record)),
     deleteOutbound: (clientId: string, seq: number) => mutate(() => outbound.delete(seq, clientId)),
-    deleteOutboundMany: (clientId: string, seqs: readonly number[]) => mutate(() => outbound.deleteMany(clientId, seqs)),
+    deleteOutboundMany: (clientId: string, seqs: readonly number[]) => mutate(() => outbound.deleteMany(clientId, seqs), true),
 
     putIncomingQos2: (record: IncomingQos2Record) => mutate(() => incomingQos2.put(record)),
     deleteIncomingQos2: (clientId: string, packetId: number) =>
@@ -320,6 +357,8 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
       phase = 'closing';
       clearInterval(compactTimer);
       clearTimeout(retryTimer);
+      clearTimeout(lazyTimer);
+      lazyTimer = undefined;
       retryTimer = undefined;
       try {
         if (wasOpen) {

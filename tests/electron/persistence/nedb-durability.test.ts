@@ -220,3 +220,46 @@ describe('nedb persistence: SIGKILL', () => {
     expect(checked).toBeGreaterThan(5000);
   }, 180_000);
 });
+
+describe('nedb persistence: acknowledged messages are deleted lazily', () => {
+  const queued = async (p: NedbPersistence, count: number): Promise<void> => {
+    await p.putSession({ clientId: 'c', subscriptions: [], createdAt: 1, lastSeen: 1 });
+    await Promise.all(Array.from({ length: count }, (_, i) => p.putOutbound({ clientId: 'c', seq: i + 1, state: 'queued', topicName: 't', payload: new Uint8Array(1), qos: 1, retain: false })));
+  };
+
+  it('appends deleteOutboundMany with the next batch that something waits for, as one append', async () => {
+    const p = persistence({ lazyWriteMs: 60_000, compactEveryMs: 0 });
+    await p.load();
+    await queued(p, 30);
+    const before = p.stats().batches;
+    const deleted: Promise<void>[] = [];
+    for (let i = 0; i < 3; i++) {
+      deleted.push(p.deleteOutboundMany('c', [3 * i + 1, 3 * i + 2, 3 * i + 3]));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // nothing waits for them yet: still in the file
+    expect(await lineCount('outbound.db')).toBe(30);
+    expect(p.stats().batches).toBe(before);
+    await p.putRetained(retained('lab/urgent'));
+    await Promise.all(deleted);
+    expect(p.stats().batches - before).toBe(1);
+    expect(await lineCount('outbound.db')).toBe(30 + 9);
+  });
+
+  it('appends them on its own once lazyWriteMs has passed, and on flush()', async () => {
+    const p = persistence({ compactEveryMs: 0 });
+    await p.load();
+    await queued(p, 10);
+    const first = p.deleteOutboundMany('c', [1, 2]);
+    await vi.waitFor(async () => expect(await lineCount('outbound.db')).toBe(12), { timeout: 20_000, interval: 5 });
+    await first;
+    const lazy = persistence({ lazyWriteMs: 60_000, compactEveryMs: 0 });
+    await p.close();
+    await lazy.load();
+    void lazy.deleteOutboundMany('c', [3]);
+    await lazy.flush();
+    // close() compacted the file to its 8 live records; the flush appended one deletion marker
+    expect(await lineCount('outbound.db')).toBe(9);
+    expect((await lazy.load()).outbound.map((o) => o.seq)).toEqual([4, 5, 6, 7, 8, 9, 10]);
+  });
+});
