@@ -132,7 +132,7 @@ export function writeWithPacketId(encoded: Buffer, packetId: number, target: Buf
   const idPos = pos + 2 + topicLength;
   if (idPos + 2 > encoded.length) throw new RangeError('withPacketId: truncated PUBLISH');
   if (offset + encoded.length > target.length) throw new RangeError('writeWithPacketId: target too small');
-  encoded.copy(target, offset);
+  target.set(encoded, offset);
   if (dup !== undefined) target[offset] = dup ? first | 0x08 : first & ~0x08;
   target[offset + idPos] = packetId >> 8;
   target[offset + idPos + 1] = packetId & 0xff;

@@ -97,4 +97,25 @@ describe('fifo', () => {
     while (f.length > 0) expect(f.shift()).toBe(next++);
     expect(f.shift()).toBeUndefined();
   });
+
+  it('keeps first-in first-out order when its ring wraps around and grows while wrapped', () => {
+    const f = new Fifo<number>();
+    const expected: number[] = [];
+    let n = 0;
+    // push 10, shift 7, repeatedly: the head walks round the ring while it keeps growing
+    for (let round = 0; round < 200; round++) {
+      for (let i = 0; i < 10; i++) {
+        f.push(n);
+        expected.push(n++);
+      }
+      for (let i = 0; i < 7; i++) expect(f.shift()).toBe(expected.shift());
+      expect(f.length).toBe(expected.length);
+    }
+    expect([...f]).toEqual(expected);
+    expect(f.peek()).toBe(expected[0]);
+    while (f.length > 0) expect(f.shift()).toBe(expected.shift());
+    // emptied: starts over small and still works
+    f.push(1);
+    expect([...f]).toEqual([1]);
+  });
 });
