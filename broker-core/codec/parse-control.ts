@@ -24,9 +24,12 @@ export function parseConnack(r: Reader): ConnackPacket | DecodeError {
 
 export type IdOnlyKind = 'puback' | 'pubrec' | 'pubrel' | 'pubcomp' | 'unsuback';
 
+/** Packet names for messages, looked up rather than built: parseIdOnly runs for every acknowledgement. */
+const ID_ONLY_NAMES: Readonly<Record<IdOnlyKind, string>> = { puback: 'PUBACK', pubrec: 'PUBREC', pubrel: 'PUBREL', pubcomp: 'PUBCOMP', unsuback: 'UNSUBACK' };
+
 export function parseIdOnly(r: Reader, type: IdOnlyKind): Packet | DecodeError {
-  if (r.remaining !== 2) return malformed(`${type.toUpperCase()} remaining length ${r.remaining}, expected 2`);
-  const packetId = readPacketId(r, type.toUpperCase());
+  if (r.remaining !== 2) return malformed(`${ID_ONLY_NAMES[type]} remaining length ${r.remaining}, expected 2`);
+  const packetId = readPacketId(r, ID_ONLY_NAMES[type]);
   if (typeof packetId !== 'number') return packetId;
   return { type, packetId };
 }

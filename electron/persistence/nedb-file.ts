@@ -121,14 +121,22 @@ export async function readNedbFile(path: string): Promise<ParsedFile> {
   return parseNedbText(await readFile(path, 'utf8'), path);
 }
 
-/** The line of a document: `_id` first (how every line of ours starts), then the body's fields. */
+/**
+ * The line of a document: `_id` first (how every line of ours starts), then the body's fields.
+ * `id` is one of our base-36 version ids: nothing in it needs escaping.
+ */
 export function documentLine(id: string, body: DocBody): string {
   const rest = JSON.stringify(body);
-  return rest === '{}' ? `{"_id":${JSON.stringify(id)}}` : `{"_id":${JSON.stringify(id)},${rest.slice(1)}`;
+  return rest === '{}' ? `{"_id":"${id}"}` : `{"_id":"${id}",${rest.slice(1)}`;
 }
 
-/** nedb's deletion marker for `_id` (as its model.serialize writes it). */
-export function deletionLine(id: unknown): string {
+/** nedb's deletion marker for one of our base-36 ids (as its model.serialize writes it). */
+export function deletionLine(id: string): string {
+  return `{"$$deleted":true,"_id":"${id}"}`;
+}
+
+/** nedb's deletion marker for any `_id` found in a file (e.g. one of an invalid record). */
+export function deletionLineOf(id: unknown): string {
   return `{"$$deleted":true,"_id":${JSON.stringify(id)}}`;
 }
 

@@ -23,7 +23,7 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadProblem } from '../../broker-core/index.js';
 import type { DocBody, RecordKind } from './nedb-kinds.js';
-import { appendLines, deletionLine, documentLine, type ParsedFile, readNedbFile, rewriteNedbFile } from './nedb-file.js';
+import { appendLines, deletionLine, deletionLineOf, documentLine, type ParsedFile, readNedbFile, rewriteNedbFile } from './nedb-file.js';
 import { copyAside, fileStamp, isCorruptionError, salvageFile } from './salvage.js';
 
 const ID = /^[0-9a-z]{1,11}$/;
@@ -182,7 +182,8 @@ export class NedbKeyedStore<R> {
     const remove = [...invalid, ...stale];
     if (remove.length > 0) {
       let text = '';
-      for (const id of remove) text += `${deletionLine(id)}\n`;
+      for (const id of invalid) text += `${deletionLineOf(id)}\n`;
+      for (const id of stale) text += `${deletionLine(id)}\n`;
       await appendLines(this.path, text);
       this.garbage += 2 * remove.length;
     }
