@@ -369,6 +369,7 @@ export function createNedbPersistence(options: NedbPersistenceOptions): NedbPers
           await loading.catch(() => undefined);
         }
       } finally {
+        await Promise.all(stores.map((s) => s.release()));
         phase = 'closed';
       }
     },

@@ -23,7 +23,7 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadProblem } from '../../broker-core/index.js';
 import type { DocBody, RecordKind } from './nedb-kinds.js';
-import { appendLines, deletionLine, deletionLineOf, documentLine, type ParsedFile, readNedbFile, rewriteNedbFile } from './nedb-file.js';
+import { Appender, deletionLine, deletionLineOf, documentLine, type ParsedFile, readNedbFile, rewriteNedbFile } from './nedb-file.js';
 import { copyAside, fileStamp, isCorruptionError, salvageFile } from './salvage.js';
 
 const ID = /^[0-9a-z]{1,11}$/;
@@ -70,12 +70,14 @@ export class NedbKeyedStore<R> {
   private needsRewrite = false;
   /** the file operation in progress: the next one starts after it */
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly appender: Appender;
 
   constructor(
     readonly kind: RecordKind<R>,
     dir: string,
   ) {
     this.path = join(dir, kind.file);
+    this.appender = new Appender(this.path);
   }
 
   get liveCount(): number {
@@ -184,7 +186,7 @@ export class NedbKeyedStore<R> {
       let text = '';
       for (const id of invalid) text += `${deletionLineOf(id)}\n`;
       for (const id of stale) text += `${deletionLine(id)}\n`;
-      await appendLines(this.path, text);
+      await this.appender.append(text);
       this.garbage += 2 * remove.length;
     }
     for (const [owner, positions] of position) {
@@ -297,7 +299,7 @@ export class NedbKeyedStore<R> {
       }
       if (text === '') return;
       try {
-        await appendLines(this.path, text);
+        await this.appender.append(text);
       } catch (err) {
         this.needsRewrite = true;
         throw err;
@@ -312,6 +314,7 @@ export class NedbKeyedStore<R> {
   }
 
   private async rewrite(): Promise<void> {
+    await this.appender.close();
     const lines: string[] = [];
     for (const keys of this.current.values()) for (const { line } of keys.values()) lines.push(line);
     try {
@@ -322,6 +325,11 @@ export class NedbKeyedStore<R> {
     }
     this.garbage = 0;
     this.needsRewrite = false;
+  }
+
+  /** Releases the file (after everything pending was written). */
+  release(): Promise<void> {
+    return this.exclusive(() => this.appender.close());
   }
 
   describeError(err: unknown): string {

@@ -263,3 +263,28 @@ describe('nedb persistence: acknowledged messages are deleted lazily', () => {
     expect((await lazy.load()).outbound.map((o) => o.seq)).toEqual([4, 5, 6, 7, 8, 9, 10]);
   });
 });
+
+describe('nedb persistence: appends through a handle kept open', () => {
+  it('appends to the new file after a compaction renamed it over the old one', async () => {
+    const p = persistence({ compactEveryMs: 0 });
+    await p.load();
+    await p.putRetained(retained('lab/a', 'one'));
+    await p.putRetained(retained('lab/a', 'two'));
+    await p.compact();
+    await p.putRetained(retained('lab/b'));
+    expect(await lineCount('retained.db')).toBe(2);
+    await p.close();
+    const state = await persistence().load();
+    expect(state.retained.map((r) => r.topicName).sort()).toEqual(['lab/a', 'lab/b']);
+  });
+
+  it('writes to whatever is at the path now, never into a file removed under it', async () => {
+    const p = persistence({ compactEveryMs: 0 });
+    await p.load();
+    await p.putRetained(retained('lab/before'));
+    await rm(join(dir, 'retained.db'));
+    await p.putRetained(retained('lab/after'));
+    // as with an open per append: the new line is in a new file at the path
+    expect((await readFile(join(dir, 'retained.db'), 'utf8')).split('\n').filter((l) => l !== '')).toHaveLength(1);
+  });
+});
