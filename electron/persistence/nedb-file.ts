@@ -25,15 +25,15 @@ import { access, type FileHandle, open, readFile, rename, writeFile } from 'node
 import { dirname } from 'node:path';
 import type { DocBody } from './nedb-kinds.js';
 
-/** One live document as read: the parsed object and its line (kept for rewrites). */
-export interface FileDoc {
-  doc: DocBody;
+/** One live document as read: what the caller's `decode` made of it, and its line (kept for rewrites). */
+export interface FileDoc<T> {
+  value: T;
   line: string;
 }
 
-export interface ParsedFile {
+export interface ParsedFile<T> {
   /** live documents by `_id`, in file order of their last write */
-  docs: Map<string, FileDoc>;
+  docs: Map<string, FileDoc<T>>;
   /** non-empty lines read: live documents plus replaced and deleted ones */
   lines: number;
   /** the text ends inside a line (no final newline): an append would glue onto it */
@@ -79,9 +79,13 @@ async function ensureFile(path: string): Promise<void> {
   });
 }
 
-/** Parses nedb's format: later lines win, deletion markers remove; throws CorruptFileError on any unreadable line. */
-export function parseNedbText(text: string, path: string): ParsedFile {
-  const docs = new Map<string, FileDoc>();
+/**
+ * Parses nedb's format: later lines win, deletion markers remove; throws CorruptFileError on any
+ * unreadable line. Each document is handed to `decode` as soon as it is read, so that no parsed
+ * object outlives its line (the peak memory of loading 100,000 records).
+ */
+export function parseNedbText<T>(text: string, path: string, decode: (doc: DocBody) => T): ParsedFile<T> {
+  const docs = new Map<string, FileDoc<T>>();
   let lines = 0;
   let corrupt = 0;
   let start = 0;
@@ -98,7 +102,7 @@ export function parseNedbText(text: string, path: string): ParsedFile {
         // nedb: `if (doc._id)`, then `$$deleted === true` deletes, anything else sets
         const id = String(doc._id);
         docs.delete(id); // keep "file order of last write"
-        if (doc.$$deleted !== true) docs.set(id, { doc, line });
+        if (doc.$$deleted !== true) docs.set(id, { value: decode(doc), line });
       }
     }
     start = end + 1;
@@ -117,9 +121,9 @@ function parseLine(line: string): DocBody | undefined {
 }
 
 /** Reads (creating if missing) an nedb data file. Rejects with CorruptFileError when a line is unreadable. */
-export async function readNedbFile(path: string): Promise<ParsedFile> {
+export async function readNedbFile<T>(path: string, decode: (doc: DocBody) => T): Promise<ParsedFile<T>> {
   await ensureFile(path);
-  return parseNedbText(await readFile(path, 'utf8'), path);
+  return parseNedbText(await readFile(path, 'utf8'), path, decode);
 }
 
 /**

@@ -32,11 +32,35 @@ export interface RecordKind<R> {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/**
+ * Small payloads are decoded into views of shared 64 KiB slabs: a Uint8Array of its own costs an
+ * ArrayBuffer and a separately allocated backing store each (~300 bytes and an allocation for a
+ * 64-byte payload; 100,000 retained messages are loaded at startup). A slab lives as long as any
+ * payload in it, so replacing most messages loaded from one slab keeps at most the slab: bounded
+ * by the size of what was loaded. Views never overlap, and every user of `.buffer` in this code
+ * base goes through byteOffset/byteLength.
+ */
+const SLAB_BYTES = 64 * 1024;
+const SLAB_MAX_PAYLOAD = 1024;
+let slab: ArrayBuffer | undefined;
+let slabUsed = 0;
+
+function payloadBytes(length: number): Uint8Array {
+  if (length === 0 || length > SLAB_MAX_PAYLOAD) return new Uint8Array(length);
+  if (slab === undefined || slabUsed + length > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const view = new Uint8Array(slab, slabUsed, length);
+  slabUsed += length;
+  return view;
+}
+
 function decodePayload(value: unknown): Uint8Array | undefined {
   if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) return undefined;
   // decode straight into a plain Uint8Array of the exact size (no pooled Buffer, no second copy)
   const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
-  const out = new Uint8Array((value.length / 4) * 3 - padding);
+  const out = payloadBytes((value.length / 4) * 3 - padding);
   Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(value, 'base64');
   return out;
 }

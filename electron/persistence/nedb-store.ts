@@ -43,6 +43,12 @@ interface Live {
   line: string;
 }
 
+/** A document as read at startup: its record, or undefined with the `_id` of an invalid one. */
+interface ReadDoc<R> {
+  record: R | undefined;
+  rawId: unknown;
+}
+
 type Key = string | number;
 
 /** owner → key → value */
@@ -105,9 +111,10 @@ export class NedbKeyedStore<R> {
   /** Reads the file, salvaging or moving it aside when it is damaged; never loses readable data. */
   async open(): Promise<OpenedStore<R>> {
     const problems: LoadProblem[] = [];
-    let parsed: ParsedFile;
+    const read = (): Promise<ParsedFile<ReadDoc<R>>> => readNedbFile(this.path, (doc) => this.readDoc(doc));
+    let parsed: ParsedFile<ReadDoc<R>>;
     try {
-      parsed = await readNedbFile(this.path);
+      parsed = await read();
     } catch (err) {
       if (!isCorruptionError(err)) throw err;
       const salvaged = await salvageFile(this.path);
@@ -117,14 +124,14 @@ export class NedbKeyedStore<R> {
         message: `${this.kind.file}: ${salvaged.unreadable} of ${salvaged.lines} lines unreadable (a crash during a write or a damaged disk); ${salvaged.recovered} records recovered, the original file is kept as ${salvaged.movedTo}`,
       });
       try {
-        parsed = await readNedbFile(this.path);
+        parsed = await read();
       } catch (again) {
         if (!isCorruptionError(again)) throw again;
         // salvage wrote a file that still cannot be read: keep it aside too and start empty
         const movedTo = `${this.path}.bad-${fileStamp()}-unloadable`;
         await rename(this.path, movedTo);
         problems.push({ store: this.kind.file, movedTo, message: `${this.kind.file}: the salvaged file could not be loaded either; the store starts empty` });
-        parsed = await readNedbFile(this.path);
+        parsed = await read();
       }
     }
     this.opened = true;
@@ -140,17 +147,22 @@ export class NedbKeyedStore<R> {
    * shapes are set aside. Parallel arrays instead of an object per record: this runs for every
    * record at startup.
    */
-  private async index(parsed: ParsedFile, problems: LoadProblem[]): Promise<R[]> {
+  private readDoc(doc: DocBody): ReadDoc<R> {
+    const id = doc._id;
+    return { record: typeof id === 'string' && ID.test(id) ? this.kind.decode(doc) : undefined, rawId: id };
+  }
+
+  private async index(parsed: ParsedFile<ReadDoc<R>>, problems: LoadProblem[]): Promise<R[]> {
     const position: Owned<number> = new Map();
     const records: R[] = [];
     const lives: Live[] = [];
     const versions: number[] = [];
     const stale: string[] = [];
     const invalid: unknown[] = [];
-    for (const [id, { doc, line }] of parsed.docs) {
-      const record = ID.test(id) && doc._id === id ? this.kind.decode(doc) : undefined;
+    for (const [id, { value, line }] of parsed.docs) {
+      const record = value.record;
       if (record === undefined) {
-        invalid.push(doc._id);
+        invalid.push(value.rawId);
         continue;
       }
       const version = parseInt(id, 36);
