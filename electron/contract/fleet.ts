@@ -256,6 +256,10 @@ export interface PresenceSettingsDto {
   /** online/offline changes within `flapWindowSec` that make a device flapping */
   flapTransitions: number;
   flapWindowSec: number;
+  /** seconds without a change that end a flapping episode (≥ flapWindowSec; default 3 × the window) */
+  flapQuietSec?: number;
+  /** flapping again within this many seconds after an episode ended resumes it, without a new alert (default 15 × the window) */
+  flapCooldownSec?: number;
 }
 
 export interface FleetRequests {

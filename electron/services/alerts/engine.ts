@@ -10,7 +10,9 @@
  * - back online: only for a device we alerted about (offline, overdue, flapping), so a blip
  *   shorter than the minimum duration makes no noise at all;
  * - flapping / overdue / duplicate client id / silent telemetry: at once, once per episode
- *   (presence already turns repetitions into one state or flag).
+ *   (presence already turns repetitions into one state or flag). A flapping episode that presence
+ *   resumes within its cooldown keeps its `since`: no second flapping alert, and (not being
+ *   alerted anew) no second back-online when it settles.
  */
 import type { AlertDto, AlertKind, AlertSettingsDto } from '../../contract/alerts.js';
 import type { StatusReason } from '../../contract/fleet.js';
@@ -56,6 +58,8 @@ export class AlertEngine {
   private heldSince = 0;
   /** devices alerted about in their current outage: they get a back-online alert */
   private readonly alerted = new Map<string, number>();
+  /** the `since` of the flapping episode last alerted per device (bounded by the registry: forgotten with the device) */
+  private readonly flapAlerted = new Map<string, number>();
   readonly silentTopics = new SilentTopicWatch();
   /** when the memory of an earlier run was restored */
   private restoredAt: number | null = null;
@@ -64,7 +68,11 @@ export class AlertEngine {
 
   /** The memory of an earlier run (alert-memory.ts); call before presence restores its devices. */
   restoreAlerted(entries: Iterable<readonly [string, number]>, now: number): void {
-    for (const [id, since] of entries) this.alerted.set(id, since);
+    for (const [id, since] of entries) {
+      this.alerted.set(id, since);
+      // a remembered flapping episode keeps its since: resumed after the restart, it is not new
+      this.flapAlerted.set(id, since);
+    }
     this.restoredAt = now;
   }
 
@@ -154,7 +162,8 @@ export class AlertEngine {
       }
     }
     // Once per episode, also across a restart: the restored episode keeps its `since`.
-    if (current.status === 'flapping' && rules.flapping && !this.alertedBeforeRestart(id, current.since)) {
+    if (current.status === 'flapping' && rules.flapping && !this.alertedBeforeRestart(id, current.since) && this.flapAlerted.get(id) !== current.since) {
+      this.flapAlerted.set(id, current.since);
       this.markAlerted(id, current.since);
       this.raise(at, 'flapping', {
         title: `${info.name} is flapping`,
@@ -206,6 +215,7 @@ export class AlertEngine {
   /** A device record went away (merged into `into`, or shed): settle what we held for it. */
   private forget(id: string, at: number, into: string | null): void {
     this.unhold(id);
+    this.flapAlerted.delete(id);
     this.hooks.outageEnd(id, at);
     const downSince = this.alerted.get(id);
     this.unmark(id);

@@ -14,7 +14,7 @@ import { MAX_AVAILABILITY_PAYLOAD, MAX_TELEMETRY_PAYLOAD, decodeBounded, preview
 import { noteTopic, seen, willDto, type AvailabilityFact, type DeviceRecord } from './device.js';
 import { DEFAULT_MAX_DEVICES, Registry } from './registry.js';
 import { deriveBase, endReason, expectedWake, reconciliationFlags } from './status.js';
-import { DEFAULT_FLAP, countsAsFlap, formatWindow, type FlapSettings } from './flapping.js';
+import { DEFAULT_FLAP, countsAsFlap, flapSettingsOf, formatWindow, type FlapSettings } from './flapping.js';
 import type { PresenceEvent, PresenceListener } from './events.js';
 import { defaultPresenceSettings, groupOf } from './settings.js';
 import { restoreDevice } from './restore.js';
@@ -187,8 +187,10 @@ export class PresenceEngine {
   }
 
   flapSettings(): FlapSettings {
-    const { flapTransitions, flapWindowSec } = this.settings;
-    return flapTransitions > 1 && flapWindowSec > 0 ? { transitions: flapTransitions, windowMs: flapWindowSec * 1000 } : DEFAULT_FLAP;
+    const { flapTransitions, flapWindowSec, flapQuietSec, flapCooldownSec } = this.settings;
+    if (!(flapTransitions > 1 && flapWindowSec > 0)) return DEFAULT_FLAP;
+    const sec = (v: number | undefined) => (v !== undefined && v >= 0 ? v * 1000 : undefined);
+    return flapSettingsOf(flapTransitions, flapWindowSec * 1000, sec(flapQuietSec), sec(flapCooldownSec));
   }
 
   /* ───────────── persistence across restarts ───────────── */

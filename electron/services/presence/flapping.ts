@@ -1,6 +1,11 @@
 /**
  * Flapping: many online/offline changes inside a window become ONE "flapping" state (and one
- * alert) instead of a storm. A device stops flapping after a whole window without a change.
+ * alert) instead of a storm. Flappers come in bursts (a brown-out loop, a marginal Wi-Fi link), so
+ * hysteresis keeps one episode across the pauses between bursts:
+ * - an episode ends only after `quietMs` without a change — by default 3 × the window (6 min with
+ *   the default 2 min window), clearly longer than the window that started it;
+ * - a device that flaps again within `cooldownMs` after its episode ended (default 15 × the
+ *   window, 30 min) resumes the SAME episode: same `since`, so alerts know it is not a new one.
  * Sleeping, overdue and take-over changes are not counted: they are expected or reported otherwise.
  */
 import { Ring } from './ring.js';
@@ -26,15 +31,34 @@ export interface FlapSettings {
   /** changes within the window that make a device flapping (default 6 = three drops) */
   transitions: number;
   windowMs: number;
+  /** time without a change that ends an episode (≥ windowMs) */
+  quietMs: number;
+  /** after an episode ended, flapping again within this long resumes it */
+  cooldownMs: number;
 }
 
 export interface FlapState {
   changes: number[];
   flappingSince: number | null;
   lastChangeAt: number | null;
+  /** the last ended episode (absent in files of older versions) */
+  endedAt?: number | null;
+  endedSince?: number | null;
 }
 
-export const DEFAULT_FLAP: FlapSettings = { transitions: 6, windowMs: 120_000 };
+/** Quiet period and cooldown as multiples of the window when the settings do not name them. */
+export const QUIET_WINDOWS = 3;
+export const COOLDOWN_WINDOWS = 15;
+
+export function flapSettingsOf(transitions: number, windowMs: number, quietMs?: number, cooldownMs?: number): FlapSettings {
+  return { transitions, windowMs, quietMs: Math.max(windowMs, quietMs ?? QUIET_WINDOWS * windowMs), cooldownMs: cooldownMs ?? COOLDOWN_WINDOWS * windowMs };
+}
+
+export const DEFAULT_FLAP: FlapSettings = flapSettingsOf(6, 120_000);
+
+function sameSettings(a: FlapSettings, b: FlapSettings): boolean {
+  return a.transitions === b.transitions && a.windowMs === b.windowMs && a.quietMs === b.quietMs && a.cooldownMs === b.cooldownMs;
+}
 
 export class FlapDetector {
   private changes: Ring<number>;
@@ -42,27 +66,36 @@ export class FlapDetector {
   flappingSince: number | null = null;
   /** the latest change (kept when the window expires it: settling is measured from it) */
   private lastChangeAt: number | null = null;
+  /** when the last episode ended, and when that episode had begun (to resume it within the cooldown) */
+  private endedAt: number | null = null;
+  private endedSince: number | null = null;
 
   constructor(private settings: FlapSettings = DEFAULT_FLAP) {
     this.changes = new Ring(Math.max(2, settings.transitions));
   }
 
   configure(settings: FlapSettings): void {
-    if (settings.transitions === this.settings.transitions && settings.windowMs === this.settings.windowMs) return;
+    if (sameSettings(settings, this.settings)) return;
     this.settings = settings;
     const kept = this.changes.toArray();
     this.changes = new Ring(Math.max(2, settings.transitions));
     for (const at of kept) this.changes.push(at);
   }
 
-  /** Record one online↔offline change; returns true when this change starts a flapping episode. */
+  /**
+   * Record one online↔offline change; returns true when this change starts a NEW flapping
+   * episode (false when it resumes the episode that ended less than the cooldown ago).
+   */
   record(at: number): boolean {
     this.changes.push(at);
     this.lastChangeAt = at;
     this.expire(at);
     if (this.flappingSince === null && this.changes.length >= this.settings.transitions) {
-      this.flappingSince = at;
-      return true;
+      const resume = this.endedAt !== null && this.endedSince !== null && at - this.endedAt <= this.settings.cooldownMs;
+      this.flappingSince = resume ? this.endedSince : at;
+      this.endedAt = null;
+      this.endedSince = null;
+      return !resume;
     }
     return false;
   }
@@ -73,11 +106,13 @@ export class FlapDetector {
     return this.changes.length;
   }
 
-  /** Returns true when a flapping episode ends at `now` (a whole window without a change). */
+  /** Returns true when a flapping episode ends at `now` (the quiet period without a change). */
   settle(now: number): boolean {
     if (this.flappingSince === null) return false;
     const last = this.lastChangeAt;
-    if (last === null || now - last >= this.settings.windowMs) {
+    if (last === null || now - last >= this.settings.quietMs) {
+      this.endedAt = now;
+      this.endedSince = this.flappingSince;
       this.flappingSince = null;
       this.expire(now);
       return true;
@@ -88,12 +123,12 @@ export class FlapDetector {
   /** When `settle` could next succeed, for the scheduler. */
   nextDeadline(): number | null {
     if (this.flappingSince === null || this.lastChangeAt === null) return null;
-    return this.lastChangeAt + this.settings.windowMs;
+    return this.lastChangeAt + this.settings.quietMs;
   }
 
-  /** What survives a restart: the changes still in the window and the episode. */
+  /** What survives a restart: the changes still in the window, the episode and the last ended one. */
   snapshot(): FlapState {
-    return { changes: this.changes.toArray(), flappingSince: this.flappingSince, lastChangeAt: this.lastChangeAt };
+    return { changes: this.changes.toArray(), flappingSince: this.flappingSince, lastChangeAt: this.lastChangeAt, endedAt: this.endedAt, endedSince: this.endedSince };
   }
 
   /** Puts a saved state back (the ring's bound applies; `now` expires what left the window meanwhile). */
@@ -102,6 +137,8 @@ export class FlapDetector {
     for (const at of state.changes) this.changes.push(at);
     this.flappingSince = state.flappingSince;
     this.lastChangeAt = state.lastChangeAt;
+    this.endedAt = state.endedAt ?? null;
+    this.endedSince = state.endedSince ?? null;
     this.expire(now);
   }
 

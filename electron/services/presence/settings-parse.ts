@@ -99,14 +99,18 @@ function group(v: unknown, w: string): GroupDto {
 export function parsePresenceSettings(input: unknown): PresenceSettingsDto | string {
   try {
     const o = obj(input, 'settings');
-    only(o, 'settings', ['userRules', 'devices', 'groups', 'flapTransitions', 'flapWindowSec']);
-    return {
+    only(o, 'settings', ['userRules', 'devices', 'groups', 'flapTransitions', 'flapWindowSec', 'flapQuietSec', 'flapCooldownSec']);
+    const settings: PresenceSettingsDto = {
       userRules: list(o['userRules'], 'userRules', MAX_LIST, userRule),
       devices: record(o['devices'], 'devices', deviceSettings),
       groups: list(o['groups'], 'groups', MAX_LIST, group),
       flapTransitions: num(o['flapTransitions'], 'flapTransitions'),
       flapWindowSec: num(o['flapWindowSec'], 'flapWindowSec'),
     };
+    // added later: files of older versions lack them (then they follow the window)
+    if (o['flapQuietSec'] !== undefined) settings.flapQuietSec = num(o['flapQuietSec'], 'flapQuietSec');
+    if (o['flapCooldownSec'] !== undefined) settings.flapCooldownSec = num(o['flapCooldownSec'], 'flapCooldownSec');
+    return settings;
   } catch (err) {
     if (err instanceof Bad) return err.message;
     throw err;

@@ -14,6 +14,8 @@ export function defaultPresenceSettings(): PresenceSettingsDto {
     groups: [],
     flapTransitions: DEFAULT_FLAP.transitions,
     flapWindowSec: DEFAULT_FLAP.windowMs / 1000,
+    flapQuietSec: DEFAULT_FLAP.quietMs / 1000,
+    flapCooldownSec: DEFAULT_FLAP.cooldownMs / 1000,
   };
 }
 
@@ -48,6 +50,9 @@ export function settingsProblems(s: PresenceSettingsDto): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(s.flapTransitions) || s.flapTransitions < 2 || s.flapTransitions > 1000) problems.push('flapTransitions must be an integer 2–1000');
   if (!(s.flapWindowSec >= 1 && s.flapWindowSec <= 86_400)) problems.push('flapWindowSec must be 1–86400');
+  // an episode must outlast the window that started it, or the next burst would start a new one
+  if (s.flapQuietSec !== undefined && !(s.flapQuietSec >= s.flapWindowSec && s.flapQuietSec <= 604_800)) problems.push('flapQuietSec must be at least flapWindowSec and at most 604800');
+  if (s.flapCooldownSec !== undefined && !(s.flapCooldownSec >= 0 && s.flapCooldownSec <= 604_800)) problems.push('flapCooldownSec must be 0–604800');
   if (s.userRules.length > MAX_USER_RULES) problems.push(`at most ${MAX_USER_RULES} user rules`);
   for (const rule of s.userRules) {
     const problem = validateUserRule(rule);

@@ -36,6 +36,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isTimeOrNull = (v: unknown): v is number | null => v === null || isTime(v);
+/** fields added later: absent in older files */
+const isOptTime = (v: unknown): v is number | null | undefined => v === undefined || isTimeOrNull(v);
 const list = <T>(v: unknown, item: (x: unknown) => x is T): v is T[] => Array.isArray(v) && v.length <= MAX_LIST && v.every(item);
 
 function isWake(v: unknown): v is Wake {
@@ -43,7 +45,7 @@ function isWake(v: unknown): v is Wake {
 }
 
 function isFlap(v: unknown): v is FlapState {
-  return isObj(v) && list(v['changes'], isTime) && isTimeOrNull(v['flappingSince']) && isTimeOrNull(v['lastChangeAt']);
+  return isObj(v) && list(v['changes'], isTime) && isTimeOrNull(v['flappingSince']) && isTimeOrNull(v['lastChangeAt']) && isOptTime(v['endedAt']) && isOptTime(v['endedSince']);
 }
 
 function isTakeovers(v: unknown): v is TakeoverState {

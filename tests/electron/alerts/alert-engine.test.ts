@@ -90,6 +90,8 @@ describe('alert engine', () => {
       h.connect('f');
     }
     advance(200_000);
+    expect(kinds()).toEqual(['flapping:f']);
+    advance(200_000);
     expect(kinds()).toEqual(['flapping:f', 'back-online:f']);
   });
 

@@ -12,6 +12,29 @@ afterEach(async () => rig?.close());
 
 const immediate = { defaults: { ...defaultAlertSettings().defaults, minOfflineSec: 0 }, groupWindowSec: 0 };
 
+/** Jump the clock and wait for a presence tick that has seen the jump (its alerts are raised by then). */
+async function tickPast(ms: number): Promise<void> {
+  rig.advance(ms);
+  const target = rig.presence.now();
+  await new Promise<void>((resolve) => {
+    const off = rig.presence.onTick((now) => {
+      if (now < target) return;
+      off();
+      resolve();
+    });
+  });
+}
+
+/** Three drops and three returns: six online/offline changes, the default flapping threshold. */
+async function burst(dev: ReturnType<Rig['device']>): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    dev.die('reset');
+    await until(() => rig.presence.engine.registry.get(dev.clientId)?.base.reason === 'connection-lost', () => 'dropped');
+    await dev.revive();
+    await until(() => rig.presence.engine.registry.get(dev.clientId)?.base.status === 'online', () => 'back');
+  }
+}
+
 describe('alerts with real clients', () => {
   it('a killed device raises an offline alert with its reason, logs the outage, and alerts back online', async () => {
     rig = await startRig({ alerts: immediate });
@@ -58,6 +81,42 @@ describe('alerts with real clients', () => {
     expect(group.title).toBe('5 devices went offline');
     expect(group.body).toMatch(/\(connection lost ×5\)$/);
     expect(rig.raised.filter((a) => a.kind === 'offline')).toEqual([]);
+  });
+
+  it('a device flapping in bursts gets one flapping alert and no back-online between bursts; one back-online after a long quiet period', async () => {
+    // defaults: 6 changes in 2 min; the episode ends after 6 min quiet; flapping again within 30 min of its end resumes it
+    // default alert rules: drops shorter than the minimum offline time make no offline alert
+    rig = await startRig({ alerts: { groupWindowSec: 0 } });
+    const dev = rig.device('homie', 6);
+    await dev.start();
+    await rig.waitStatus(dev.clientId, 'online/session');
+    const kinds = () => rig.raised.filter((a) => a.deviceIds.includes(dev.clientId)).map((a) => a.kind);
+    await burst(dev);
+    await until(() => kinds().includes('flapping'), () => 'flapping alert');
+    const since = rig.presence.engine.registry.get(dev.clientId)!.status.since;
+    // the simulator's flapper: a burst, then a 2 min pause — longer than the window, shorter than the quiet period
+    for (let pause = 0; pause < 3; pause++) {
+      await tickPast(150_000);
+      expect(rig.status(dev.clientId)).toBe('flapping/transitions');
+      await burst(dev);
+    }
+    await tickPast(150_000);
+    expect(rig.status(dev.clientId)).toBe('flapping/transitions');
+    expect(rig.presence.engine.registry.get(dev.clientId)!.status.since).toBe(since);
+    expect(kinds()).toEqual(['flapping']);
+    // quiet long enough: the episode ends, once
+    await tickPast(211_000);
+    await rig.waitStatus(dev.clientId, 'online/session');
+    await until(() => kinds().includes('back-online'), () => 'back online alert');
+    expect(kinds()).toEqual(['flapping', 'back-online']);
+    // flapping again within the cooldown resumes the same episode: no second flapping alert
+    await tickPast(60_000);
+    await burst(dev);
+    expect(rig.status(dev.clientId)).toBe('flapping/transitions');
+    expect(rig.presence.engine.registry.get(dev.clientId)!.status.since).toBe(since);
+    await tickPast(361_000);
+    await rig.waitStatus(dev.clientId, 'online/session');
+    expect(kinds()).toEqual(['flapping', 'back-online']);
   });
 
   it('alerts when a watched topic goes silent (user silent-topic rule)', async () => {

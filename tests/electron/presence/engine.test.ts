@@ -180,7 +180,10 @@ describe('presence engine: flapping and duplicate client ids', () => {
     expect(h.statusEvents('flappy').filter((s) => s === 'flapping/transitions')).toHaveLength(1);
     expect(h.device('flappy').status.detail).toMatch(/changes in 2 min, now offline/);
     h.connect('flappy');
+    // a window later it is still flapping: the episode ends only after the quiet period (3 windows)
     h.advance(121_000);
+    expect(h.status('flappy')).toBe('flapping/transitions');
+    h.advance(240_000);
     expect(h.status('flappy')).toBe('online/session');
   });
 
@@ -194,8 +197,8 @@ describe('presence engine: flapping and duplicate client ids', () => {
     expect(h.status('flappy')).toBe('flapping/transitions');
     h.engine.tick(h.now());
     h.advance(0);
-    // jump past the window without ticking, then a message re-evaluates the device first
-    const later = h.now() + 130_000;
+    // jump past the quiet period without ticking, then a message re-evaluates the device first
+    const later = h.now() + 370_000;
     h.engine.message({ topicName: 'x/y', payload: new TextEncoder().encode('1'), qos: 0, retain: false, publisherId: 'flappy', isWill: false, at: later }, later);
     h.engine.tick(later);
     expect(h.status('flappy')).toBe('online/session');

@@ -110,8 +110,8 @@ describe('fleet state across a killed and restarted app', { timeout: 120_000 }, 
     expect(after.detail).toMatch(/now offline$/);
     await connect(second, 'rs-flappy');
     await second.waitStatus('rs-flappy', 'flapping/transitions');
-    // A whole window (2 min by default) without a change ends the episode.
-    await second.advance(121_000);
+    // The quiet period (3 windows, 6 min by default) without a change ends the episode.
+    await second.advance(361_000);
     await second.waitStatus('rs-flappy', 'online/session');
     await second.waitAlert((a) => a.kind === 'back-online' && a.deviceIds.includes('rs-flappy'), 'the back-online alert');
     expect(kinds(second, 'rs-flappy')).toEqual(['back-online']);
