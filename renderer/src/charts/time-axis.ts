@@ -4,6 +4,8 @@
  * a date library and chart.js's date adapter for that one job.
  */
 
+import { formatDateTime, formatTime } from '../lib/format.js';
+
 const S = 1000;
 const M = 60 * S;
 const H = 60 * M;
@@ -33,10 +35,7 @@ export function timeTicks(min: number, max: number, maxTicks: number): { step: n
   return { step, ticks };
 }
 
-const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const timeSec = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const full = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 function isLocalMidnight(t: number): boolean {
   const d = new Date(t);
@@ -46,12 +45,12 @@ function isLocalMidnight(t: number): boolean {
 /** A tick's label: seconds when steps are below a minute, the date at midnight and for day steps. */
 export function tickLabel(t: number, step: number): string {
   if (step >= D || isLocalMidnight(t)) return day.format(t);
-  return step < M ? timeSec.format(t) : time.format(t);
+  return formatTime(t, step < M ? 'seconds' : 'minutes');
 }
 
 /** A point's time in full (tooltips, the data table). */
 export function fullTime(t: number): string {
-  return full.format(t);
+  return formatDateTime(t);
 }
 
 export const WINDOW_MS = { '15m': 15 * M, '1h': H, '6h': 6 * H, '24h': D, '7d': 7 * D } as const;

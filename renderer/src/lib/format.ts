@@ -24,6 +24,30 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-export function formatTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+/**
+ * How much of the clock a view shows: `seconds` wherever a view lists events (the default),
+ * `milliseconds` only in the topic history (messages arrive within the same second), `minutes`
+ * for chart ticks at whole minutes.
+ */
+export type TimePrecision = 'minutes' | 'seconds' | 'milliseconds';
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/**
+ * THE time format of the whole UI: local time on a 24-hour clock, `18:55:27` (`18:55`,
+ * `18:55:27.112`). Built by hand rather than with toLocaleTimeString, whose 12- or 24-hour
+ * choice follows the browser's locale and gave three formats on three pages.
+ */
+export function formatTime(ms: number, precision: TimePrecision = 'seconds'): string {
+  const d = new Date(ms);
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (precision === 'minutes') return hm;
+  const hms = `${hm}:${pad(d.getSeconds())}`;
+  return precision === 'seconds' ? hms : `${hms}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** A local date and time, for moments that may lie days back: `2026-05-23 18:55:27`. */
+export function formatDateTime(ms: number, precision: TimePrecision = 'seconds'): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatTime(ms, precision)}`;
 }
