@@ -1,45 +1,28 @@
 /** The host-facing surface: inline client, typed events, $SYS statistics, bounds, WebSocket listener. */
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import WebSocket from 'ws';
-import { startTestBroker, type TestBroker } from '../../support/broker.js';
+import { text, useRawBrokerHarness } from '../../support/raw-broker-harness.js';
 import { RawClient } from '../../support/raw-client.js';
 import { invalidEntries } from '../../support/packet-catalogue.js';
-import type { BrokerOptions, InlineMessage, PublishedMessage } from '../../../broker-core/index.js';
-import { encodePacket, type PublishPacket } from '../../../broker-core/codec/index.js';
+import type { InlineMessage, PublishedMessage } from '../../../broker-core/index.js';
+import { encodePacket } from '../../../broker-core/codec/index.js';
 
-let b: TestBroker | undefined;
-const clients: RawClient[] = [];
-async function broker(options: BrokerOptions = {}) {
-  b = await startTestBroker(options);
-  return b;
-}
-async function connect(opts: Parameters<typeof RawClient.connect>[1] = {}) {
-  const result = await RawClient.connect(b!.port, opts);
-  clients.push(result.client);
-  return result.client;
-}
-const text = (p: PublishPacket) => Buffer.from(p.payload).toString();
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await b?.close();
-  b = undefined;
-});
+const { broker, connect, current, track } = useRawBrokerHarness();
 
 describe('inline client', () => {
   it('publishes to socket subscribers and receives socket publishes, with retained matches first', async () => {
     await broker();
     const sub = await connect();
     await sub.subscribe('app/#', 1);
-    await b!.broker.inline.publish({ topicName: 'app/cmd', payload: 'on', qos: 1 });
+    await current().broker.inline.publish({ topicName: 'app/cmd', payload: 'on', qos: 1 });
     const p = await sub.nextPublish('app/cmd');
     expect([text(p), p.qos]).toEqual(['on', 1]);
 
-    await b!.broker.inline.publish({ topicName: 'dev/state', payload: 'retained', retain: true });
+    await current().broker.inline.publish({ topicName: 'dev/state', payload: 'retained', retain: true });
     const got: InlineMessage[] = [];
-    const unsubscribe = await b!.broker.inline.subscribe('dev/#', (m) => got.push(m), { qos: 1 });
+    const unsubscribe = await current().broker.inline.subscribe('dev/#', (m) => got.push(m), { qos: 1 });
     expect(got.map((m) => [m.topicName, Buffer.from(m.payload).toString(), m.retain])).toEqual([['dev/state', 'retained', true]]);
     const pub = await connect({ clientId: 'device-7' });
     pub.publish('dev/temp', '20', { qos: 2, packetId: 1 });
@@ -53,8 +36,8 @@ describe('inline client', () => {
 
   it('rejects invalid topic names and filters', async () => {
     await broker();
-    await expect(b!.broker.inline.publish({ topicName: 'a/+', payload: 'x' })).rejects.toThrow(/MQTT-3.3.2-2/);
-    await expect(b!.broker.inline.subscribe('a/#/b', () => undefined)).rejects.toThrow(/MQTT-4.7.1-2/);
+    await expect(current().broker.inline.publish({ topicName: 'a/+', payload: 'x' })).rejects.toThrow(/MQTT-3.3.2-2/);
+    await expect(current().broker.inline.subscribe('a/#/b', () => undefined)).rejects.toThrow(/MQTT-4.7.1-2/);
   });
 });
 
@@ -63,8 +46,8 @@ describe('events', () => {
     await broker();
     const published: PublishedMessage[] = [];
     const reasons: string[] = [];
-    b!.broker.on('message.published', (m) => published.push(m));
-    const off = b!.broker.on('client.disconnected', (e) => reasons.push(`${e.clientId}:${e.reason}`));
+    current().broker.on('message.published', (m) => published.push(m));
+    const off = current().broker.on('client.disconnected', (e) => reasons.push(`${e.clientId}:${e.reason}`));
     const pub = await connect({ clientId: 'sensor-1' });
     pub.publish('t', 'v', { qos: 1, retain: true, packetId: 1 });
     await pub.next('puback');
@@ -80,7 +63,7 @@ describe('events', () => {
 
   it('keeps serving when an event listener throws', async () => {
     await broker();
-    b!.broker.on('client.connected', () => {
+    current().broker.on('client.connected', () => {
       throw new Error('listener bug');
     });
     const warned = new Promise((resolve) => process.once('warning', resolve));
@@ -116,7 +99,7 @@ describe('bounds', () => {
   it('closes a connection whose packet exceeds maxPacketSize, and only that one', async () => {
     await broker({ limits: { maxPacketSize: 1024 } });
     const reasons: string[] = [];
-    b!.broker.on('client.disconnected', (e) => reasons.push(e.reason));
+    current().broker.on('client.disconnected', (e) => reasons.push(e.reason));
     const ok = await connect();
     const big = await connect();
     big.publish('big', Buffer.alloc(2000));
@@ -130,9 +113,9 @@ describe('bounds', () => {
     await broker({ limits: { maxConnections: 2 } });
     await connect();
     await connect();
-    const third = await RawClient.open(b!.port);
+    const third = await RawClient.open(current().port);
     await third.closed;
-    expect(b!.broker.stats().connectionsRefused).toBe(1);
+    expect(current().broker.stats().connectionsRefused).toBe(1);
   });
 });
 
@@ -157,8 +140,8 @@ describe('hostile bytes', () => {
     const invalidConnects = invalidEntries.filter((e) => e.name.startsWith('connect-'));
     expect(invalidConnects.length).toBeGreaterThan(5);
     for (const e of invalidConnects) {
-      const c = await RawClient.open(b!.port);
-      clients.push(c);
+      const c = await RawClient.open(current().port);
+      track(c);
       c.sendBytes(e.bytes);
       await c.closed;
       expect(c.received).toEqual([]);
@@ -169,19 +152,19 @@ describe('hostile bytes', () => {
 describe('WebSocket listener', () => {
   it('serves MQTT.js over ws://…/mqtt with subprotocol mqtt, interoperating with TCP clients', async () => {
     await broker();
-    const ws = await mqtt.connectAsync(`ws://127.0.0.1:${b!.wsPort}/mqtt`, { clientId: 'browser', reconnectPeriod: 0 });
+    const ws = await mqtt.connectAsync(`ws://127.0.0.1:${current().wsPort}/mqtt`, { clientId: 'browser', reconnectPeriod: 0 });
     await ws.subscribeAsync('w/#', { qos: 1 });
     const got = new Promise<string>((resolve) => ws.on('message', (_t, payload) => resolve(payload.toString())));
     const tcp = await connect();
     tcp.publish('w/x', 'from-tcp', { qos: 1, packetId: 1 });
     expect(await got).toBe('from-tcp');
-    expect(b!.broker.clients().find((c) => c.clientId === 'browser')?.transport).toBe('ws');
+    expect(current().broker.clients().find((c) => c.clientId === 'browser')?.transport).toBe('ws');
     await ws.endAsync();
   });
 
   it('accepts packets split across and packed into binary frames, and closes on a text frame [MQTT-6.0.0-1]', async () => {
     await broker();
-    const sock = new WebSocket(`ws://127.0.0.1:${b!.wsPort}/mqtt`, 'mqtt');
+    const sock = new WebSocket(`ws://127.0.0.1:${current().wsPort}/mqtt`, 'mqtt');
     await new Promise((resolve, reject) => {
       sock.once('open', resolve);
       sock.once('error', reject);
@@ -204,7 +187,7 @@ describe('WebSocket listener', () => {
 
   it('refuses WebSocket upgrades on other paths', async () => {
     await broker();
-    const sock = new WebSocket(`ws://127.0.0.1:${b!.wsPort}/other`, 'mqtt');
+    const sock = new WebSocket(`ws://127.0.0.1:${current().wsPort}/other`, 'mqtt');
     const outcome = await new Promise((resolve) => {
       sock.once('open', () => resolve('open'));
       sock.once('error', () => resolve('error'));

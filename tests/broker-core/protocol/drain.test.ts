@@ -5,12 +5,12 @@
  */
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { text } from '../../support/raw-broker-harness.js';
 import { startTestBroker, type TestBroker } from '../../support/broker.js';
 import { RawClient } from '../../support/raw-client.js';
 import { createMemoryPersistence, createMemoryStore, type MemoryStore, type Persistence } from '../../../broker-core/index.js';
 import { encodePacket, type PublishPacket } from '../../../broker-core/codec/index.js';
 
-const text = (p: PublishPacket) => Buffer.from(p.payload).toString();
 const clients: RawClient[] = [];
 const brokers: TestBroker[] = [];
 

@@ -5,6 +5,7 @@
  */
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { text } from '../../support/raw-broker-harness.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +14,7 @@ import { RawClient } from '../../support/raw-client.js';
 import { controlled } from '../../support/controlled-persistence.js';
 import { createBroker, createMemoryPersistence, createMemoryStore, type Persistence } from '../../../broker-core/index.js';
 import { createNedbPersistence } from '../../../electron/persistence/nedb-persistence.js';
-import type { PublishPacket } from '../../../broker-core/codec/index.js';
 
-const text = (p: PublishPacket) => Buffer.from(p.payload).toString();
 const clients: RawClient[] = [];
 const brokers: TestBroker[] = [];
 const dirs: string[] = [];

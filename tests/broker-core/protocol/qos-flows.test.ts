@@ -1,32 +1,9 @@
 /** QoS 0/1/2 in both directions [MQTT-4.3], redelivery [MQTT-4.4], ordering [MQTT-4.6], overlap [MQTT-3.3.5]. */
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../../support/broker.js';
-import { RawClient } from '../../support/raw-client.js';
-import type { BrokerOptions } from '../../../broker-core/index.js';
-import type { PublishPacket } from '../../../broker-core/codec/index.js';
+import { describe, expect, it } from 'vitest';
+import { text, useRawBrokerHarness } from '../../support/raw-broker-harness.js';
 
-let b: TestBroker | undefined;
-const clients: RawClient[] = [];
-
-async function broker(options: BrokerOptions = {}) {
-  b = await startTestBroker(options);
-  return b;
-}
-
-async function connect(opts: Parameters<typeof RawClient.connect>[1] = {}) {
-  const result = await RawClient.connect(b!.port, opts);
-  clients.push(result.client);
-  return result.client;
-}
-
-const text = (p: PublishPacket) => Buffer.from(p.payload).toString();
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await b?.close();
-  b = undefined;
-});
+const { broker, connect, current } = useRawBrokerHarness();
 
 describe('QoS flows from a publishing client', () => {
   it('[MQTT-4.3.1-1] QoS 0: delivers without any acknowledgement', async () => {
@@ -113,7 +90,7 @@ describe('QoS flows towards a subscribing client', () => {
     sub.send({ type: 'puback', packetId: a.packetId! });
     sub.send({ type: 'puback', packetId: c.packetId! });
     await sub.sync();
-    expect(b!.broker.stats().inflightCount).toBe(0);
+    expect(current().broker.stats().inflightCount).toBe(0);
   });
 
   it('[MQTT-4.3.3-1] QoS 2 outbound: PUBLISH, PUBREC → PUBREL, PUBCOMP completes', async () => {
@@ -126,10 +103,10 @@ describe('QoS flows towards a subscribing client', () => {
     expect(p.qos).toBe(2);
     sub.send({ type: 'pubrec', packetId: p.packetId! });
     expect(await sub.next('pubrel')).toEqual({ type: 'pubrel', packetId: p.packetId });
-    expect(b!.broker.stats().inflightCount).toBe(1);
+    expect(current().broker.stats().inflightCount).toBe(1);
     sub.send({ type: 'pubcomp', packetId: p.packetId! });
     await sub.sync();
-    expect(b!.broker.stats().inflightCount).toBe(0);
+    expect(current().broker.stats().inflightCount).toBe(0);
   });
 
   it('keeps at most maxInflight unacknowledged messages per client and sends the rest as acks free the window', async () => {
@@ -142,7 +119,7 @@ describe('QoS flows towards a subscribing client', () => {
     await pub.sync();
     await sub.sync();
     expect(sub.hasPublish('w')).toBe(false);
-    expect(b!.broker.stats()).toMatchObject({ inflightCount: 2, queuedCount: 3 });
+    expect(current().broker.stats()).toMatchObject({ inflightCount: 2, queuedCount: 3 });
     const got = first.map(text);
     for (const p of first) sub.send({ type: 'puback', packetId: p.packetId! });
     for (let i = 0; i < 3; i++) {
@@ -189,7 +166,7 @@ describe('QoS flows towards a subscribing client', () => {
       pub.publish('off', `q1-${i}`, { qos: 1, packetId: i + 1 });
       await pub.next('puback');
     }
-    expect(b!.broker.stats().queuedCount).toBe(3);
+    expect(current().broker.stats().queuedCount).toBe(3);
     const back = await connect({ clientId: 'offline', cleanSession: false });
     const got = [];
     for (let i = 0; i < 3; i++) got.push(text(await back.nextPublish('off')));
@@ -229,7 +206,7 @@ describe('QoS flows towards a subscribing client', () => {
   it('drops messages beyond maxQueued for a session, counting and reporting each', async () => {
     await broker({ limits: { maxQueued: 2 } });
     const dropped: { clientId: string; reason: string }[] = [];
-    b!.broker.on('message.dropped', (e) => dropped.push({ clientId: e.clientId, reason: e.reason }));
+    current().broker.on('message.dropped', (e) => dropped.push({ clientId: e.clientId, reason: e.reason }));
     const sub = await connect({ clientId: 'small', cleanSession: false });
     await sub.subscribe('d', 1);
     await sub.disconnect();
@@ -238,7 +215,7 @@ describe('QoS flows towards a subscribing client', () => {
       pub.publish('d', `m${i}`, { qos: 1, packetId: i + 1 });
       await pub.next('puback');
     }
-    expect(b!.broker.stats()).toMatchObject({ queuedCount: 2, publishDropped: 3 });
+    expect(current().broker.stats()).toMatchObject({ queuedCount: 2, publishDropped: 3 });
     expect(dropped).toEqual([1, 2, 3].map(() => ({ clientId: 'small', reason: 'queue-full' })));
     const back = await connect({ clientId: 'small', cleanSession: false });
     expect(text(await back.nextPublish('d'))).toBe('m0');

@@ -1,9 +1,9 @@
 /** Retained messages [MQTT-3.3.1-5..11] and the retained management API. */
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { text } from '../../support/raw-broker-harness.js';
 import { startTestBroker, type TestBroker } from '../../support/broker.js';
 import { RawClient } from '../../support/raw-client.js';
-import type { PublishPacket } from '../../../broker-core/codec/index.js';
 
 let b: TestBroker;
 const clients: RawClient[] = [];
@@ -12,7 +12,6 @@ async function connect(opts: Parameters<typeof RawClient.connect>[1] = {}) {
   clients.push(result.client);
   return result.client;
 }
-const text = (p: PublishPacket) => Buffer.from(p.payload).toString();
 
 beforeEach(async () => {
   b = await startTestBroker();

@@ -1,9 +1,10 @@
 /** Last will [MQTT-3.1.2-8..17] and keepalive [MQTT-3.1.2-24]. */
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { text } from '../../support/raw-broker-harness.js';
 import { startTestBroker, type TestBroker } from '../../support/broker.js';
 import { RawClient } from '../../support/raw-client.js';
-import type { PublishPacket, Will } from '../../../broker-core/codec/index.js';
+import type { Will } from '../../../broker-core/codec/index.js';
 import type { DisconnectReason } from '../../../broker-core/index.js';
 
 let b: TestBroker;
@@ -13,7 +14,6 @@ async function connect(opts: Parameters<typeof RawClient.connect>[1] = {}) {
   clients.push(result.client);
   return result.client;
 }
-const text = (p: PublishPacket) => Buffer.from(p.payload).toString();
 const will = (payload: string, extra: Partial<Will> = {}): Will => ({ topicName: 'status/dev', payload: Buffer.from(payload), qos: 0, retain: false, ...extra });
 
 beforeEach(async () => {
