@@ -18,8 +18,7 @@
  *   npm run build && node bench/charts/charts-bench.js [--seconds 30] [--warmup 75] [--opens 5]
  *       [--points 100000] [--only ingest|live|open] [--json FILE]
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,9 +27,9 @@ import mqtt from 'mqtt';
 import { chromium } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { processCpuSeconds } from '../lib/proc-stats.js';
+import { startServe as startServeCli } from '../lib/serve.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = join(repoRoot, 'dist/electron/cli/fleetwatch.js');
 const dist = (/** @type {string} */ p) => pathToFileURL(join(repoRoot, 'dist/electron', p)).href;
 
 const { values: args } = parseArgs({
@@ -68,32 +67,7 @@ const r1 = (x) => Math.round(x * 10) / 10;
 const summary = (xs) => ({ n: xs.length, p50: r1(percentile(xs, 50)), p90: r1(percentile(xs, 90)), p99: r1(percentile(xs, 99)), max: xs.length ? r1(Math.max(...xs)) : NaN });
 
 /** @param {string} dataDir */
-async function startServe(dataDir) {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npm run build' first`);
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--mqtt-port', '0', '--mqtt-host', '127.0.0.1', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const url = /^(http:\/\/\S+)\n/m.exec(out)?.[1];
-    const mqttPort = /mqtt listening on tcp \S+:(\d+)/.exec(err)?.[1];
-    if (url && mqttPort) {
-      return {
-        url,
-        mqttPort: Number(mqttPort),
-        pid: /** @type {number} */ (child.pid),
-        async stop() {
-          child.kill('SIGTERM');
-          await new Promise((r) => child.once('exit', r));
-        },
-      };
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`fleetwatch serve did not start\n${out}\n${err}`);
-    await sleep(100);
-  }
-}
+const startServe = (dataDir) => startServeCli({ dataDir });
 
 /** A Node client of the host's WebSocket bridge (the same protocol the page speaks). @param {string} pageUrl */
 async function bridge(pageUrl) {

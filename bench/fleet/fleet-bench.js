@@ -10,12 +10,12 @@
  * traffic reaches the page, long tasks, and the host's CPU and memory. Prints a table and JSON.
  * Figures only; the tests assert behaviour, never time.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startServe } from '../lib/serve.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { SimFleet } = await import(join(repo, 'dist/electron/simulator/fleet.js'));
@@ -39,19 +39,7 @@ const p90 = (xs) => {
 };
 
 async function startHost(dataDir) {
-  const child = spawn(process.execPath, [join(repo, 'dist/electron/cli/fleetwatch.js'), 'serve', '--port', '0', '--mqtt-port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (b) => (out += b));
-  child.stderr.on('data', (b) => (err += b));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const url = /^(http:\/\/\S+)\n/m.exec(out)?.[1];
-    const mqtt = /mqtt listening on tcp \S+:(\d+)/.exec(err)?.[1];
-    if (url && mqtt) return { child, url, mqttPort: Number(mqtt) };
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`host did not start:\n${out}\n${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return startServe({ dataDir, timeoutMs: 30_000 });
 }
 
 /** CPU seconds used by a process so far (Linux /proc). */

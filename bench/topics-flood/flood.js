@@ -15,8 +15,7 @@
  * virtualized list then holds ~55,000 rows, the heaviest view. `--filter ''` leaves the tree
  * collapsed except for the levels the bench opens.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,9 +24,9 @@ import { chromium } from 'playwright-core';
 import { startFlood } from './load.js';
 import { armClickProbe, clickResult, installFrameSampler, jsHeap, takeFrames } from './page-probes.js';
 import { sampleMemory } from './procs.js';
+import { startServe } from '../lib/serve.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = join(repoRoot, 'dist/electron/cli/fleetwatch.js');
 
 const { values: args } = parseArgs({
   options: {
@@ -66,41 +65,24 @@ function summary(xs) {
 }
 
 async function startHost() {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npm run build' first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'fw-topics-flood-'));
   const probe = args['host-heap'] ? ['--expose-gc', '--import', join(repoRoot, 'bench/topics-flood/heap-probe.mjs')] : [];
-  const child = spawn(process.execPath, [...probe, cli, 'serve', '--port', '0', '--mqtt-port', '0', '--mqtt-host', '127.0.0.1', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const url = /^(http:\/\/\S+)\n/m.exec(out)?.[1];
-    const mqttPort = /mqtt listening on tcp \S+:(\d+)/.exec(err)?.[1];
-    if (url && mqttPort) {
-      return {
-        url,
-        mqttPort: Number(mqttPort),
-        pid: /** @type {number} */ (child.pid),
-        /** live heap after GC, from heap-probe.mjs (null without --host-heap) */
-        liveHeap: () => {
-          const all = [...err.matchAll(/heap-probe: live=(\d+)/g)];
-          const last = all[all.length - 1];
-          return last ? Number(last[1]) : null;
-        },
-        async stop() {
-          child.kill('SIGTERM');
-          await new Promise((r) => child.once('exit', r));
-          rmSync(dataDir, { recursive: true, force: true });
-        },
-      };
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`fleetwatch serve did not start\n${out}\n${err}`);
-    await sleep(100);
-  }
+  const host = await startServe({ dataDir, nodeArgs: probe });
+  return {
+    url: host.url,
+    mqttPort: host.mqttPort,
+    pid: host.pid,
+    /** live heap after GC, from heap-probe.mjs (null without --host-heap) */
+    liveHeap: () => {
+      const all = [...host.stderr().matchAll(/heap-probe: live=(\d+)/g)];
+      const last = all[all.length - 1];
+      return last ? Number(last[1]) : null;
+    },
+    async stop() {
+      await host.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** @param {import('playwright-core').Page} page */
